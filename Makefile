@@ -1,0 +1,42 @@
+# The two commands of the README: `make demo` and `make test`. Both bootstrap their own venv.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+JOBS   ?= 4
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint fmt posture bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## demo: apply examples/complete into a fresh local account, fire every schedule, verify, destroy
+demo: $(STAMP)
+	$(BIN)/batch-harness e2e examples/complete
+
+## test: the whole test suite (unit, plan, validation, posture, e2e)
+test: $(STAMP)
+	$(BIN)/pytest tests/ -n $(JOBS) --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+	terraform fmt -check -recursive
+
+fmt: $(STAMP)
+	$(BIN)/ruff format scripts tests
+	$(BIN)/ruff check --fix scripts tests
+	terraform fmt -recursive
+
+posture: $(STAMP)
+	$(BIN)/batch-harness posture
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .batch-harness reports .pytest_cache

@@ -1,0 +1,332 @@
+"""Run Terraform for the harness: offline provider installation, plan/apply/destroy, diagnostics.
+
+tftest drives init/plan/apply/destroy/output (it is the maintained runner). python-terraform
+0.10.1 is used for one thing it does right on Terraform >= 1.0: ``plan -detailed-exitcode``
+(its default), which answers "is the second plan empty?". Its broken calls (``destroy`` passes
+the removed ``-force``, ``output(name)`` raises) are never used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_terraform
+import tftest
+
+MIRROR_ENV = "BATCH_HARNESS_PROVIDER_MIRROR"
+# Where machine images and Terraform itself conventionally keep a filesystem mirror.
+MIRROR_CANDIDATES = (
+    "/opt/tf-plugins",
+    "~/.terraform.d/plugins",
+    "~/.local/share/terraform/plugins",
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+)
+OVERRIDE_FILE = "zz_batch_harness_override.tf"
+# Offline plans need no endpoint: fake keys, and no STS/IMDS calls from the provider itself.
+OFFLINE_PROVIDER_OVERRIDE = """\
+provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  max_retries                 = 1
+}
+"""
+_SKIP_DIRS = {".git", ".venv", ".terraform", ".batch-harness", "node_modules", "__pycache__", "reports"}
+_LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.MULTILINE)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class TerraformError(RuntimeError):
+    """A terraform command failed; ``diagnostics`` holds its error blocks as plain text."""
+
+    def __init__(self, command: str, returncode: int, stdout: str, stderr: str) -> None:
+        self.command = command
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = _ANSI.sub("", stderr)
+        self.diagnostics = parse_diagnostics(self.stderr) or [self.stderr.strip()]
+        super().__init__(f"terraform {command} failed ({returncode}):\n" + "\n\n".join(self.diagnostics))
+
+
+def parse_diagnostics(stderr: str) -> list[str]:
+    """Split terraform's boxed error output into one text block per ``Error:``."""
+    lines = [line.removeprefix("│").removeprefix("╷").removeprefix("╵").strip() for line in stderr.splitlines()]
+    blocks: list[list[str]] = []
+    for line in lines:
+        if line.startswith("Error:"):
+            blocks.append([line])
+        elif blocks and line:
+            blocks[-1].append(line)
+    return ["\n".join(block) for block in blocks]
+
+
+def find_provider_mirror() -> Path | None:
+    """The provider filesystem mirror: $BATCH_HARNESS_PROVIDER_MIRROR, else a conventional place."""
+    explicit = os.environ.get(MIRROR_ENV)
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not path.is_dir():
+            raise FileNotFoundError(f"{MIRROR_ENV}={explicit} is not a directory")
+        return path
+    for candidate in MIRROR_CANDIDATES:
+        path = Path(candidate).expanduser()
+        if any(path.glob("*/hashicorp/aws/*")):
+            return path
+    return None
+
+
+def mirrored_providers(mirror: Path) -> list[str]:
+    """Provider addresses (host/namespace/type) present in an unpacked or packed mirror."""
+    found = {
+        "/".join(p.relative_to(mirror).parts[:3]) for p in mirror.glob("*/*/*/*") if p.is_dir() or p.suffix == ".zip"
+    }
+    return sorted(addr for addr in found if addr.count("/") == 2)
+
+
+def cli_config_env(cache_dir: Path | None = None) -> dict[str, str]:
+    """Environment that makes ``terraform init`` install mirrored providers offline.
+
+    A user's own existing CLI config wins; otherwise, when a mirror exists, a config is written
+    that takes the mirrored providers from it and everything else from the registry as usual.
+    """
+    configured = os.environ.get("TF_CLI_CONFIG_FILE")
+    if configured and Path(configured).is_file():
+        return {}
+    mirror = find_provider_mirror()
+    if mirror is None:
+        return {}
+    providers = mirrored_providers(mirror)
+    include = ", ".join(json.dumps(p) for p in providers)
+    config = (
+        "provider_installation {\n"
+        f"  filesystem_mirror {{\n    path    = {json.dumps(str(mirror))}\n    include = [{include}]\n  }}\n"
+        f"  direct {{\n    exclude = [{include}]\n  }}\n"
+        "}\n"
+    )
+    cache_dir = cache_dir or Path(tempfile.gettempdir()) / "batch-harness"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = cache_dir / "terraformrc"
+    if not path.is_file() or path.read_text() != config:
+        tmp = path.with_suffix(f".{os.getpid()}")
+        tmp.write_text(config)
+        tmp.replace(path)
+    return {"TF_CLI_CONFIG_FILE": str(path)}
+
+
+def local_module_dirs(root: Path) -> list[Path]:
+    """``root`` and every directory its local ``source = "./..."`` module calls reach, recursively."""
+    seen: list[Path] = []
+    pending = [root.resolve()]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.append(current)
+        for tf_file in current.glob("*.tf"):
+            for source in _LOCAL_SOURCE.findall(tf_file.read_text()):
+                pending.append((current / source).resolve())
+    return seen
+
+
+def copy_config(src_dir: str | os.PathLike[str], dest_root: str | os.PathLike[str]) -> Path:
+    """Copy a root config and every local module it uses, keeping their relative layout.
+
+    Returns the path of the copied root inside ``dest_root``. Each directory is copied with its
+    files and asset subdirectories; nested Terraform modules are copied only if referenced.
+    """
+    dirs = local_module_dirs(Path(src_dir))
+    base = Path(os.path.commonpath([str(d) for d in dirs]))
+    dest_root = Path(dest_root)
+    for directory in dirs:
+        target = dest_root / directory.relative_to(base)
+        target.mkdir(parents=True, exist_ok=True)
+        for entry in directory.iterdir():
+            if entry.name in _SKIP_DIRS or entry.name.startswith(("terraform.tfstate", ".terraform")):
+                continue
+            if entry.is_file():
+                shutil.copy2(entry, target / entry.name)
+            elif entry.is_dir() and not any(entry.rglob("*.tf")):
+                shutil.copytree(entry, target / entry.name, dirs_exist_ok=True)
+    return dest_root / Path(src_dir).resolve().relative_to(base)
+
+
+@dataclass
+class PlanResult:
+    raw: dict[str, Any]
+    resource_changes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    planned_resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> PlanResult:
+        changes = {rc["address"]: rc["change"] for rc in raw.get("resource_changes", [])}
+        planned: dict[str, dict[str, Any]] = {}
+
+        def walk(module: Mapping[str, Any]) -> None:
+            for resource in module.get("resources", []):
+                planned[resource["address"]] = resource.get("values", {})
+            for child in module.get("child_modules", []):
+                walk(child)
+
+        walk(raw.get("planned_values", {}).get("root_module", {}))
+        return cls(raw=raw, resource_changes=changes, planned_resources=planned)
+
+    def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
+        """Planned values of every resource of one type, by address."""
+        return {
+            address: values
+            for address, values in self.planned_resources.items()
+            if _resource_type(address) == resource_type
+        }
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        return {k: v.get("value") for k, v in self.raw.get("planned_values", {}).get("outputs", {}).items()}
+
+
+def _resource_type(address: str) -> str:
+    """``module.a["x"].module.b.aws_iam_role.this["k"]`` -> ``aws_iam_role``."""
+    return re.sub(r'\["[^"]*"\]|\[\d+\]', "", address).split(".")[-2]
+
+
+class TerraformRunner:
+    """One root config directory, driven through tftest (and python-terraform for exit codes)."""
+
+    def __init__(
+        self,
+        workdir: str | os.PathLike[str],
+        env: Mapping[str, str] | None = None,
+        *,
+        offline_provider: bool = False,
+        binary: str = "terraform",
+    ) -> None:
+        self.workdir = Path(workdir).resolve()
+        self.binary = binary
+        self.env = {
+            **cli_config_env(),
+            "TF_IN_AUTOMATION": "1",
+            "CHECKPOINT_DISABLE": "1",
+            "TF_INPUT": "0",
+            **(env or {}),
+        }
+        if offline_provider:
+            self.write_override(OFFLINE_PROVIDER_OVERRIDE)
+        self._tf = tftest.TerraformTest(str(self.workdir), binary=binary, env=self.env)
+        self._initialised = False
+
+    def write_override(self, hcl: str) -> Path:
+        """Drop a provider override file into the root (Terraform merges ``*_override.tf``)."""
+        path = self.workdir / OVERRIDE_FILE
+        path.write_text(hcl)
+        return path
+
+    def _run(self, command: str, *args: str) -> tftest.TerraformCommandOutput:
+        try:
+            result = self._tf.execute_command(command, *args)
+        except tftest.TerraformTestError as error:  # tftest raises on exit codes 1 and 11
+            raise TerraformError(command, 1, "", error.args[-1]) from None
+        if result.retcode != 0:
+            raise TerraformError(command, result.retcode, result.out, result.err)
+        return result
+
+    @staticmethod
+    def _var_args(variables: Mapping[str, Any] | None, var_files: Iterable[str | os.PathLike[str]]) -> list[str]:
+        args = [f"-var-file={Path(f).resolve()}" for f in var_files]
+        for key, value in (variables or {}).items():
+            rendered = value if isinstance(value, str) else json.dumps(value)
+            args.append(f"-var={key}={rendered}")
+        return args
+
+    def init(self, upgrade: bool = False) -> None:
+        if self._initialised and not upgrade:
+            return
+        args = ["-input=false", "-no-color"] + (["-upgrade"] if upgrade else [])
+        self._run("init", *args)
+        self._initialised = True
+
+    def validate(self) -> None:
+        self.init()
+        self._run("validate", "-no-color")
+
+    def plan(
+        self,
+        variables: Mapping[str, Any] | None = None,
+        var_files: Iterable[str | os.PathLike[str]] = (),
+        *,
+        destroy: bool = False,
+    ) -> PlanResult:
+        self.init()
+        with tempfile.TemporaryDirectory(prefix="tfplan-") as tmp:
+            plan_file = Path(tmp) / "plan.bin"
+            args = ["-input=false", "-no-color", f"-out={plan_file}", *self._var_args(variables, var_files)]
+            if destroy:
+                args.append("-destroy")
+            self._run("plan", *args)
+            shown = self._run("show", "-json", "-no-color", str(plan_file))
+        return PlanResult.from_json(json.loads(shown.out))
+
+    def plan_is_empty(
+        self, variables: Mapping[str, Any] | None = None, var_files: Iterable[str | os.PathLike[str]] = ()
+    ) -> list[str]:
+        """Addresses a fresh plan would still change; ``[]`` means the plan is empty."""
+        self.init()
+        tf = python_terraform.Terraform(working_dir=str(self.workdir), terraform_bin_path=self.binary)
+        code, out, err = tf.plan(
+            no_color=python_terraform.IsFlagged,
+            input=False,
+            var_file=[str(Path(f).resolve()) for f in var_files] or None,
+            var={k: v if isinstance(v, str) else json.dumps(v) for k, v in (variables or {}).items()} or None,
+            capture_output=True,
+            raise_on_error=False,
+            env=self.env,
+        )
+        if code == 0:
+            return []
+        if code != 2:
+            raise TerraformError("plan -detailed-exitcode", code, out or "", err or "")
+        return re.findall(r"^\s*# (\S+) (?:will|must)", out or "", re.MULTILINE) or ["<unparsed changes>"]
+
+    def apply(
+        self, variables: Mapping[str, Any] | None = None, var_files: Iterable[str | os.PathLike[str]] = ()
+    ) -> None:
+        self.init()
+        self._run("apply", "-input=false", "-no-color", "-auto-approve", *self._var_args(variables, var_files))
+
+    def destroy(
+        self, variables: Mapping[str, Any] | None = None, var_files: Iterable[str | os.PathLike[str]] = ()
+    ) -> None:
+        self.init()
+        self._run("destroy", "-input=false", "-no-color", "-auto-approve", *self._var_args(variables, var_files))
+
+    def output(self) -> dict[str, Any]:
+        shown = self._run("output", "-json", "-no-color")
+        return {k: v.get("value") for k, v in json.loads(shown.out or "{}").items()}
+
+    def show_state(self) -> dict[str, Any]:
+        shown = self._run("show", "-json", "-no-color")
+        return json.loads(shown.out or "{}")
+
+    def state_addresses(self) -> list[str]:
+        try:
+            return self._run("state", "list").out.split()
+        except TerraformError as error:
+            if "No state file was found" in error.stderr:
+                return []
+            raise
+
+
+def terraform_version(binary: str = "terraform") -> str:
+    out = subprocess.run([binary, "version", "-json"], capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["terraform_version"]

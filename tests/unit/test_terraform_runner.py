@@ -1,0 +1,128 @@
+"""The terraform runner: offline provider installation, config copies, diagnostics, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from batch_harness import terraform as tfmod
+from batch_harness.terraform import TerraformError, TerraformRunner, copy_config, parse_diagnostics
+
+PROVIDER_BLOCK = """
+terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
+"""
+
+
+def test_mirror_from_environment_wins(tmp_path, monkeypatch):
+    (tmp_path / "registry.terraform.io/hashicorp/aws/5.0.0/linux_amd64").mkdir(parents=True)
+    monkeypatch.setenv(tfmod.MIRROR_ENV, str(tmp_path))
+    assert tfmod.find_provider_mirror() == tmp_path
+    assert tfmod.mirrored_providers(tmp_path) == ["registry.terraform.io/hashicorp/aws"]
+
+
+def test_mirror_environment_pointing_nowhere_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(tfmod.MIRROR_ENV, str(tmp_path / "missing"))
+    with pytest.raises(FileNotFoundError, match="BATCH_HARNESS_PROVIDER_MIRROR"):
+        tfmod.find_provider_mirror()
+
+
+def test_cli_config_takes_mirrored_providers_offline_and_others_direct(tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    (mirror / "registry.terraform.io/hashicorp/aws/5.0.0/linux_amd64").mkdir(parents=True)
+    monkeypatch.setenv(tfmod.MIRROR_ENV, str(mirror))
+    monkeypatch.delenv("TF_CLI_CONFIG_FILE", raising=False)
+    env = tfmod.cli_config_env(cache_dir=tmp_path / "cache")
+    config = Path(env["TF_CLI_CONFIG_FILE"]).read_text()
+    assert f'path    = "{mirror}"' in config
+    assert 'include = ["registry.terraform.io/hashicorp/aws"]' in config
+    assert 'exclude = ["registry.terraform.io/hashicorp/aws"]' in config
+
+
+def test_existing_user_cli_config_is_respected(tmp_path, monkeypatch):
+    user_config = tmp_path / "terraformrc"
+    user_config.write_text("")
+    monkeypatch.setenv("TF_CLI_CONFIG_FILE", str(user_config))
+    assert tfmod.cli_config_env(cache_dir=tmp_path / "cache") == {}
+
+
+def test_no_mirror_means_normal_registry_init(tmp_path, monkeypatch):
+    monkeypatch.delenv(tfmod.MIRROR_ENV, raising=False)
+    monkeypatch.delenv("TF_CLI_CONFIG_FILE", raising=False)
+    monkeypatch.setattr(tfmod, "MIRROR_CANDIDATES", (str(tmp_path / "none"),))
+    assert tfmod.cli_config_env(cache_dir=tmp_path) == {}
+
+
+def test_parse_diagnostics_splits_error_blocks():
+    stderr = (
+        "╷\n│ Error: Invalid value for variable\n│ \n│   on main.tf line 2:\n"
+        '│ jobs["a"]: timeout_seconds 30 is below the AWS minimum of 60\n╵\n'
+        "╷\n│ Error: Second problem\n│ detail\n╵\n"
+    )
+    assert parse_diagnostics(stderr) == [
+        "Error: Invalid value for variable\n"
+        "on main.tf line 2:\n"
+        'jobs["a"]: timeout_seconds 30 is below the AWS minimum of 60',
+        "Error: Second problem\ndetail",
+    ]
+
+
+def test_copy_config_keeps_relative_module_sources(tmp_path):
+    src = tmp_path / "src"
+    (src / "modules/child").mkdir(parents=True)
+    (src / "modules/child/main.tf").write_text('module "leaf" {\n  source = "../leaf"\n}\n')
+    (src / "modules/leaf").mkdir(parents=True)
+    (src / "modules/leaf/main.tf").write_text("# leaf\n")
+    (src / "examples/demo/templates").mkdir(parents=True)
+    (src / "examples/demo/templates/t.json").write_text("{}")
+    (src / "examples/demo/main.tf").write_text('module "c" {\n  source = "../../modules/child"\n}\n')
+    (src / "examples/demo/.terraform").mkdir()
+    (src / "unrelated").mkdir()
+    (src / "unrelated/x.tf").write_text("")
+
+    copied = copy_config(src / "examples/demo", tmp_path / "dest")
+
+    assert copied == tmp_path / "dest/examples/demo"
+    assert (copied / "templates/t.json").is_file()
+    assert (tmp_path / "dest/modules/leaf/main.tf").is_file()
+    assert not (copied / ".terraform").exists()
+    assert not (tmp_path / "dest/unrelated").exists()
+
+
+@pytest.mark.plan
+def test_validation_failure_surfaces_the_message_and_plan_emptiness(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        PROVIDER_BLOCK
+        + """
+variable "size" {
+  type = number
+  validation {
+    condition     = var.size >= 60
+    error_message = "size: ${var.size} is below the minimum of 60."
+  }
+}
+resource "aws_sqs_queue" "q" {
+  name = "q-${var.size}"
+}
+"""
+    )
+    runner = TerraformRunner(tmp_path, offline_provider=True)
+    with pytest.raises(TerraformError) as failure:
+        runner.plan(variables={"size": 30})
+    assert "size: 30 is below the minimum of 60." in failure.value.diagnostics[0]
+
+    plan = runner.plan(variables={"size": 60})
+    assert list(plan.of_type("aws_sqs_queue")) == ["aws_sqs_queue.q"]
+    assert plan.planned_resources["aws_sqs_queue.q"]["name"] == "q-60"
+    # python-terraform's detailed exit code: a resource to create means the plan is not empty.
+    assert runner.plan_is_empty(variables={"size": 60}) == ["aws_sqs_queue.q"]
+
+
+@pytest.mark.plan
+def test_empty_config_plans_empty(tmp_path):
+    (tmp_path / "main.tf").write_text(PROVIDER_BLOCK)
+    assert TerraformRunner(tmp_path, offline_provider=True).plan_is_empty() == []

@@ -23,13 +23,13 @@ test: $(STAMP)
 	$(BIN)/pytest tests/ -n $(JOBS) --dist loadgroup
 
 lint: $(STAMP)
-	$(BIN)/ruff check scripts tests
-	$(BIN)/ruff format --check scripts tests
+	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/ruff format --check scripts tests benchmarks
 	terraform fmt -check -recursive
 
 fmt: $(STAMP)
-	$(BIN)/ruff format scripts tests
-	$(BIN)/ruff check --fix scripts tests
+	$(BIN)/ruff format scripts tests benchmarks
+	$(BIN)/ruff check --fix scripts tests benchmarks
 	terraform fmt -recursive
 
 posture: $(STAMP)

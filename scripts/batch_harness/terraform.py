@@ -96,13 +96,14 @@ def mirrored_providers(mirror: Path) -> list[str]:
     return sorted(addr for addr in found if addr.count("/") == 2)
 
 
-def cli_config_env(cache_dir: Path | None = None) -> dict[str, str]:
+def cli_config_env(cache_dir: Path | None = None, configured: str | None = None) -> dict[str, str]:
     """Environment that makes ``terraform init`` install mirrored providers offline.
 
-    A user's own existing CLI config wins; otherwise, when a mirror exists, a config is written
-    that takes the mirrored providers from it and everything else from the registry as usual.
+    A user's own existing CLI config (``configured``, default $TF_CLI_CONFIG_FILE) wins; otherwise,
+    when a mirror exists, a config is written that takes the mirrored providers from it and
+    everything else from the registry as usual. A configured file that does not exist counts as none.
     """
-    configured = os.environ.get("TF_CLI_CONFIG_FILE")
+    configured = os.environ.get("TF_CLI_CONFIG_FILE") if configured is None else configured
     if configured and Path(configured).is_file():
         return {}
     mirror = find_provider_mirror()
@@ -214,12 +215,13 @@ class TerraformRunner:
     ) -> None:
         self.workdir = Path(workdir).resolve()
         self.binary = binary
+        env = dict(env or {})
         self.env = {
-            **cli_config_env(),
+            **cli_config_env(configured=env.get("TF_CLI_CONFIG_FILE")),
             "TF_IN_AUTOMATION": "1",
             "CHECKPOINT_DISABLE": "1",
             "TF_INPUT": "0",
-            **(env or {}),
+            **{k: v for k, v in env.items() if k != "TF_CLI_CONFIG_FILE" or Path(v).is_file()},
         }
         if offline_provider:
             self.write_override(OFFLINE_PROVIDER_OVERRIDE)

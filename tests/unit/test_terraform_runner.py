@@ -126,3 +126,12 @@ resource "aws_sqs_queue" "q" {
 def test_empty_config_plans_empty(tmp_path):
     (tmp_path / "main.tf").write_text(PROVIDER_BLOCK)
     assert TerraformRunner(tmp_path, offline_provider=True).plan_is_empty() == []
+
+
+def test_runner_env_pointing_at_a_missing_cli_config_still_uses_the_mirror(tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    (mirror / "registry.terraform.io/hashicorp/aws/5.0.0/linux_amd64").mkdir(parents=True)
+    monkeypatch.setenv(tfmod.MIRROR_ENV, str(mirror))
+    (tmp_path / "main.tf").write_text("")
+    runner = TerraformRunner(tmp_path, env={"TF_CLI_CONFIG_FILE": str(tmp_path / "missing.rc")})
+    assert f'path    = "{mirror}"' in Path(runner.env["TF_CLI_CONFIG_FILE"]).read_text()

@@ -1,0 +1,107 @@
+"""Side-by-side benchmarks; ratios are measured in one run, alternating the contenders.
+
+    .venv/bin/python benchmarks/run.py            # permission checks (seconds)
+    .venv/bin/python benchmarks/run.py --full     # + discarding an account vs terraform destroy (minutes)
+
+Not part of `pytest tests/`: timings on shared 2-core machines are noisy, so nothing asserts them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from batch_harness.emulator import LocalAccount
+from batch_harness.iam import Request, evaluate
+from batch_harness.terraform import TerraformRunner, copy_config
+
+REPO = Path(__file__).resolve().parent.parent
+QUEUE = "arn:aws:batch:us-east-1:123456789012:job-queue/bench"
+POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "batch:SubmitJob", "Resource": [QUEUE]}],
+}
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def alternate(rounds: int, **contenders: Callable[[], object]) -> dict[str, list[float]]:
+    """Run the contenders in turn, ``rounds`` times, so machine noise hits them alike."""
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, fn in contenders.items():
+            samples[name].append(timed(fn))
+    return samples
+
+
+def permission_checks(account: LocalAccount, rounds: int) -> dict[str, list[float]]:
+    iam = account.client("iam")
+    iam.create_role(RoleName="bench", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))
+    iam.put_role_policy(RoleName="bench", PolicyName="submit", PolicyDocument=json.dumps(POLICY))
+    role_arn = iam.get_role(RoleName="bench")["Role"]["Arn"]
+    request = Request(action="batch:SubmitJob", resource=QUEUE)
+    return alternate(
+        rounds,
+        **{
+            "local evaluator (batch_harness.iam)": lambda: evaluate(request, [POLICY]),
+            "iam:SimulatePrincipalPolicy over HTTP": lambda: iam.simulate_principal_policy(
+                PolicySourceArn=role_arn, ActionNames=["batch:SubmitJob"], ResourceArns=[QUEUE]
+            ),
+        },
+    )
+
+
+def discard_vs_destroy(example: str) -> dict[str, list[float]]:
+    """Apply the same example into two fresh accounts; destroy one, discard the other."""
+    samples: dict[str, list[float]] = {"terraform destroy": [], "discard the account": []}
+    for name in samples:
+        with tempfile.TemporaryDirectory() as tmp, LocalAccount.start() as account:
+            root = copy_config(REPO / "examples" / example, tmp)
+            account.write_provider_override(root)
+            runner = TerraformRunner(root, env=account.full_env())
+            runner.apply()
+            if name == "terraform destroy":
+                samples[name].append(timed(runner.destroy))
+            else:
+                samples[name].append(timed(account.stop))
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--full", action="store_true", help="also apply examples/minimal twice (~5 min)")
+    args = parser.parse_args()
+
+    results: list[tuple[str, dict[str, list[float]]]] = []
+    with LocalAccount.start() as account:
+        results.append(("permission check, one SubmitJob question", permission_checks(account, args.rounds)))
+    if args.full:
+        results.append(("removing an applied examples/minimal", discard_vs_destroy("minimal")))
+
+    table = Table(title="batch-harness benchmarks (medians; ratio vs the first row of each group)")
+    for column in ("benchmark", "contender", "n", "median", "ratio"):
+        table.add_column(column, justify="right" if column in {"n", "median", "ratio"} else "left")
+    for title, samples in results:
+        baseline = statistics.median(next(iter(samples.values())))
+        for contender, values in samples.items():
+            median = statistics.median(values)
+            table.add_row(title, contender, str(len(values)), f"{median * 1000:.2f} ms", f"{median / baseline:.1f}x")
+            title = ""
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()

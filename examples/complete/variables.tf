@@ -1,0 +1,17 @@
+variable "name" {
+  description = "Prefix of every resource name."
+  type        = string
+  default     = "sb-complete"
+}
+
+variable "region" {
+  description = "AWS Region."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "reports_bucket" {
+  description = "S3 bucket the sales report job may write to (only its reports/ prefix)."
+  type        = string
+  default     = "sb-complete-reports-example"
+}

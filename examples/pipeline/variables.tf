@@ -1,0 +1,17 @@
+variable "name" {
+  description = "Prefix of every resource name."
+  type        = string
+  default     = "sb-pipeline"
+}
+
+variable "region" {
+  description = "AWS Region."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "schedule_backend" {
+  description = "\"scheduler\" (EventBridge Scheduler) or \"rules\" (EventBridge scheduled rules, UTC)."
+  type        = string
+  default     = "scheduler"
+}

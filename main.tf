@@ -1,0 +1,253 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+################################################################################
+# Account, Region, and what each job's targets need
+################################################################################
+
+locals {
+  partition = data.aws_partition.current.partition
+  region    = data.aws_region.current.name
+  # Parsed from the KMS key ARN (no sts:GetCallerIdentity at plan time). Schedule, rule and job
+  # trust policies use it for aws:SourceAccount.
+  account_id  = module.encryption.account_id
+  kms_key_arn = module.encryption.key_arn
+
+  batch_arn_prefix = "arn:${local.partition}:batch:${local.region}:${local.account_id}"
+
+  # Built from the name like the job targets below, so schedule role policies are known at plan
+  # time whenever the account is (depends_on orders the schedules after the queue).
+  dead_letter_queue_name = "${var.name}-schedule-dlq"
+  dead_letter_queue_arn  = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dead_letter_queue_name}"
+
+  # What a schedule or state machine needs to submit each job. The ARNs are built from the
+  # (fixed) names, so policies and inputs are known at plan time whenever the account is.
+  job_targets = {
+    for k, j in local.jobs : k => {
+      job_queue_key            = j.queue_ref
+      job_queue_name           = local.queues[j.queue_ref].name
+      job_queue_arn            = "${local.batch_arn_prefix}:job-queue/${local.queues[j.queue_ref].name}"
+      job_definition_name      = "${var.name}-${k}"
+      job_definition_arn       = "${local.batch_arn_prefix}:job-definition/${var.name}-${k}"
+      platform                 = j.platform
+      isolated                 = j.isolated
+      share_identifier         = local.queue_fair_share[j.queue_key] ? coalesce(j.share_identifier, replace(k, "/[^A-Za-z0-9]/", "")) : null
+      log_group_name           = "/aws/batch/${var.name}/${k}"
+      default_parameters       = j.parameters
+      scheduling_priority      = local.queue_fair_share[j.queue_key] ? coalesce(j.scheduling_priority, 0) : null
+      expected_runtime_seconds = j.timeout_seconds
+    }
+  }
+
+  # Log groups the module's KMS key may encrypt: jobs, and the state machines and event
+  # history that pipelines and monitoring add under the same name.
+  log_group_arn_patterns = [
+    "arn:${local.partition}:logs:${local.region}:<account>:log-group:/aws/batch/${var.name}/*",
+    "arn:${local.partition}:logs:${local.region}:<account>:log-group:/aws/vendedlogs/states/${var.name}-*",
+    "arn:${local.partition}:logs:${local.region}:<account>:log-group:/aws/events/${var.name}/*",
+  ]
+}
+
+################################################################################
+# Encryption and dead letters
+################################################################################
+
+module "encryption" {
+  source = "./modules/encryption"
+
+  name                   = "${var.name}-batch"
+  kms_key_arn            = var.kms_key_arn
+  log_group_arn_patterns = local.log_group_arn_patterns
+  # EventBridge writes rule dead letters to the encrypted DLQ and publishes to the encrypted
+  # topic; CloudWatch alarms publish to that topic too.
+  service_principals = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]
+  tags               = var.tags
+}
+
+module "dead_letter_queue" {
+  source = "./modules/dead-letter-queue"
+
+  name                      = local.dead_letter_queue_name
+  account_id                = local.account_id
+  kms_key_arn               = local.kms_key_arn
+  message_retention_seconds = var.dead_letter_queue_message_retention_seconds
+  # Rules deliver dead letters as the EventBridge service; any rule of this module may.
+  allow_eventbridge_rules       = var.schedule_backend == "rules"
+  eventbridge_rule_arn_patterns = ["arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name}-*"]
+  tags                          = var.tags
+}
+
+################################################################################
+# Network: the shared security group and one per network-isolated job
+################################################################################
+
+module "default_security_group" {
+  source = "./modules/security-group"
+
+  name        = "${var.name}-batch"
+  description = "${var.name}: Batch jobs without their own network rules"
+  vpc_id      = var.vpc_id
+  egress      = var.default_security_group_egress
+  tags        = var.tags
+}
+
+module "job_security_group" {
+  source   = "./modules/security-group"
+  for_each = local.isolated_jobs
+
+  name        = "${var.name}-${each.key}"
+  description = "${var.name}: Batch job ${each.key}"
+  vpc_id      = var.vpc_id
+  egress = [
+    for r in each.value.network.egress : {
+      protocol = lower(r.protocol) == "all" ? "-1" : lower(r.protocol)
+      # ICMP: ports are type and code; none given means every type.
+      from_port          = coalesce(r.port, r.from_port, lower(r.protocol) == "icmp" ? -1 : 0)
+      to_port            = coalesce(r.port, r.to_port, r.from_port, lower(r.protocol) == "icmp" ? -1 : 0)
+      cidr_blocks        = r.cidr_blocks
+      ipv6_cidr_blocks   = r.ipv6_cidr_blocks
+      prefix_list_ids    = r.prefix_list_ids
+      security_group_ids = r.security_group_ids
+      description        = r.description
+    }
+  ]
+  tags = merge(var.tags, each.value.tags)
+}
+
+################################################################################
+# Compute environments and job queues
+################################################################################
+
+module "compute_environment" {
+  source   = "./modules/compute-environment"
+  for_each = local.compute_environments
+
+  name          = each.value.name
+  type          = each.value.config.type
+  max_vcpus     = each.value.config.max_vcpus
+  min_vcpus     = coalesce(each.value.config.min_vcpus, 0)
+  desired_vcpus = each.value.config.desired_vcpus
+  # "optimal" is the default_x86_64 selection since 2025-11 and is understood everywhere.
+  instance_types      = coalesce(each.value.config.instance_types, [each.value.config.architecture == "ARM64" ? "default_arm64" : "optimal"])
+  allocation_strategy = each.value.config.allocation_strategy
+  bid_percentage      = each.value.config.bid_percentage
+  spot_iam_fleet_role = each.value.config.spot_iam_fleet_role
+  launch_template     = each.value.config.launch_template
+  image_type          = coalesce(each.value.config.image_type, "ECS_AL2023")
+  image_id            = each.value.config.image_id
+  instance_tags       = coalesce(each.value.config.instance_tags, {})
+  update_policy       = each.value.config.update_policy
+  subnet_ids          = each.value.config.subnet_ids != null ? each.value.config.subnet_ids : var.subnet_ids
+  # A network-isolated job's copies carry only the job's group.
+  security_group_ids = each.value.job == "" ? concat([module.default_security_group.id], each.value.config.security_group_ids) : [
+    for k, sg in module.job_security_group : sg.id if k == each.value.job
+  ]
+  service_role = each.value.config.service_role
+  state        = each.value.config.state
+  tags         = var.tags
+}
+
+module "job_queue" {
+  source   = "./modules/job-queue"
+  for_each = local.queues
+
+  name                          = each.value.name
+  priority                      = each.value.config.priority
+  state                         = each.value.config.state
+  compute_environment_arns      = [for ce in each.value.compute_environments : module.compute_environment[ce].arn]
+  cancel_runnable_after_seconds = each.value.config.cancel_runnable_after_seconds
+  fair_share                    = each.value.config.fair_share
+  tags                          = var.tags
+}
+
+################################################################################
+# Jobs
+################################################################################
+
+module "job" {
+  source   = "./modules/job"
+  for_each = local.jobs
+
+  name                = local.job_targets[each.key].job_definition_name
+  job_role_name       = "${var.name}-${each.key}-job"
+  execution_role_name = "${var.name}-${each.key}-exec"
+  log_group_name      = local.job_targets[each.key].log_group_name
+  account_id          = local.account_id
+  platform            = each.value.platform
+
+  image                    = each.value.image
+  command                  = each.value.command
+  vcpu                     = each.value.vcpu
+  memory                   = each.value.memory
+  gpu                      = each.value.gpu
+  architecture             = coalesce(each.value.architecture, each.value.platform == "EC2" ? local.queue_architecture[each.value.queue_key] : null, "X86_64")
+  environment              = each.value.environment
+  secrets                  = each.value.secrets
+  secrets_kms_key_arns     = each.value.secrets_kms_key_arns
+  parameters               = each.value.parameters
+  timeout_seconds          = each.value.timeout_seconds
+  retry_attempts           = each.value.retry.attempts
+  retry_rules              = each.value.retry.rules
+  readonly_root_filesystem = each.value.readonly_root_filesystem
+  user                     = each.value.user
+  writable_paths           = each.value.writable_paths
+  ephemeral_storage_gib    = each.value.ephemeral_storage_gib
+  iam_policy_statements    = each.value.iam_policy_statements
+  iam_policy_arns          = each.value.iam_policy_arns
+  log_retention_days       = each.value.log_retention_days
+  kms_key_arn              = local.kms_key_arn
+  scheduling_priority      = local.job_targets[each.key].scheduling_priority
+  propagate_tags           = each.value.propagate_tags
+  tags                     = merge(var.tags, each.value.tags)
+}
+
+################################################################################
+# Schedules
+################################################################################
+
+module "schedule_group" {
+  source = "./modules/schedule-group"
+  count  = var.schedule_backend == "scheduler" ? 1 : 0
+
+  name = local.schedule_group_name
+  tags = var.tags
+}
+
+module "schedule" {
+  source   = "./modules/schedule"
+  for_each = local.schedules
+
+  name        = each.value.name
+  role_name   = "${each.value.name}-sched"
+  backend     = var.schedule_backend
+  group_name  = local.schedule_group_name
+  partition   = local.partition
+  region      = local.region
+  account_id  = local.account_id
+  description = coalesce(each.value.description, "${var.name}: submit job ${each.value.job} (${each.value.schedule})")
+
+  expression              = each.value.expression
+  timezone                = each.value.timezone
+  flexible_window_minutes = each.value.flexible_window_minutes
+  start_date              = each.value.start_date
+  end_date                = each.value.end_date
+  enabled                 = each.value.enabled
+
+  target_type        = "batch"
+  job_queue_arn      = local.job_targets[each.value.job].job_queue_arn
+  job_definition_arn = local.job_targets[each.value.job].job_definition_arn
+  job_name           = each.value.name
+  parameters         = each.value.parameters
+  command            = each.value.command
+  share_identifier   = local.job_targets[each.value.job].share_identifier
+
+  dead_letter_queue_arn           = local.dead_letter_queue_arn
+  dead_letter_queue_kms_key_arn   = local.kms_key_arn
+  retry_maximum_attempts          = var.schedule_retry_policy.maximum_retry_attempts
+  retry_maximum_event_age_seconds = var.schedule_retry_policy.maximum_event_age_seconds
+  tags                            = merge(var.tags, var.jobs[each.value.job].tags)
+
+  # The target and dead-letter ARNs above are built from names; the queue, job definition,
+  # dead-letter queue and group must exist before a schedule can fire.
+  depends_on = [module.job_queue, module.job, module.dead_letter_queue, module.schedule_group]
+}

@@ -1,0 +1,336 @@
+"""``LocalAccount``: a fresh, empty AWS account = one emulator server process on loopback."""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .provider import (
+    OVERRIDE_FILE,
+    PLAIN_FILE,
+    declared_aws_providers,
+    render_provider_override,
+)
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = "123456789012"  # moto's default account
+FAKE_ACCESS_KEY = "testing"
+FAKE_SECRET_KEY = "testing"
+CONTROL = "/moto-api/batch-harness"
+# Variables that would make an SDK or Terraform reach for a real identity instead of the fakes.
+REAL_IDENTITY_VARIABLES = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+)
+
+
+class EmulatorError(RuntimeError):
+    """The emulator did not start, or a control call failed."""
+
+
+class LocalAccount:
+    """An ephemeral local AWS account: ``with LocalAccount.start() as account: ...``.
+
+    The server runs as its own process group (``python -m batch_harness.emulator.server``);
+    ``stop()`` sends SIGTERM, waits, then SIGKILLs the group. It is idempotent and registered
+    with atexit, and the server also exits by itself when this process disappears.
+    """
+
+    region = DEFAULT_REGION
+    account_id = DEFAULT_ACCOUNT_ID
+
+    def __init__(self, process: subprocess.Popen[bytes], port: int, workdir: Path, keep_workdir: bool):
+        self._process = process
+        self.port = port
+        self.endpoint = f"http://127.0.0.1:{port}"
+        self._workdir = workdir
+        self._keep_workdir = keep_workdir
+        self._stop_lock = threading.Lock()
+        self._stopped = False
+        atexit.register(self.stop)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        port: int | None = None,
+        *,
+        batch_docker: str = "auto",
+        emit_batch_events: bool = False,
+        batch_fail_after: int | None = None,
+        prewarm: bool = True,
+        startup_timeout: float = 60.0,
+        log_dir: Path | None = None,
+    ) -> LocalAccount:
+        """Start a fresh server (a free loopback port unless ``port`` is given) and wait for it.
+
+        ``batch_docker``: "auto" (Docker only if an engine answers), "on" or "off".
+        ``batch_fail_after``: MOTO_SIMPLE_BATCH_FAIL_AFTER for the server (every job fails).
+        ``prewarm``: build the services' backends in the background right after start (saves
+        seconds on the first Terraform calls; a short-lived account in a test may skip it).
+        ``log_dir``: keep the server log there (default: a temporary folder removed by stop()).
+        """
+        workdir = Path(tempfile.mkdtemp(prefix="batch-harness-moto-", dir=log_dir))
+        ready_file = workdir / "ready.json"
+        log_path = workdir / "server.log"
+        command = [
+            sys.executable,
+            "-m",
+            "batch_harness.emulator.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port or 0),
+            "--batch-docker",
+            batch_docker,
+            "--ready-file",
+            str(ready_file),
+            "--parent-pid",
+            str(os.getpid()),
+        ]
+        if emit_batch_events:
+            command.append("--emit-batch-events")
+        if not prewarm:
+            command.append("--no-prewarm")
+        env = {key: value for key, value in os.environ.items() if not key.startswith("MOTO_")}
+        for key in REAL_IDENTITY_VARIABLES:
+            env.pop(key, None)
+        env.update(
+            {
+                "PYTHONUNBUFFERED": "1",
+                "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_KEY,
+                "AWS_DEFAULT_REGION": DEFAULT_REGION,
+            }
+        )
+        if batch_fail_after is not None:
+            env["MOTO_SIMPLE_BATCH_FAIL_AFTER"] = str(batch_fail_after)
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,  # own process group: stop() signals the whole group
+            )
+        try:
+            port_found = _wait_ready(process, ready_file, log_path, startup_timeout)
+            account = cls(process, port_found, workdir, keep_workdir=log_dir is not None)
+        except BaseException:
+            _kill_group(process, grace=2.0)
+            if log_dir is None:
+                shutil.rmtree(workdir, ignore_errors=True)
+            raise
+        try:
+            account.health()
+        except BaseException:
+            account.stop()
+            raise
+        return account
+
+    def stop(self, grace: float = 5.0) -> None:
+        """SIGTERM the server's process group, wait ``grace`` seconds, then SIGKILL. Idempotent."""
+        with self._stop_lock:
+            if self._stopped:
+                return
+            self._stopped = True
+        try:
+            _kill_group(self._process, grace)
+        finally:
+            atexit.unregister(self.stop)
+            if not self._keep_workdir:
+                shutil.rmtree(self._workdir, ignore_errors=True)
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
+    def running(self) -> bool:
+        return not self._stopped and self._process.poll() is None
+
+    @property
+    def log_path(self) -> Path:
+        return self._workdir / "server.log"
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def __enter__(self) -> LocalAccount:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- clients and configuration ---------------------------------------------------------
+
+    def env(self) -> dict[str, str]:
+        """Variables that point SDKs and Terraform at this account (merge over os.environ)."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_KEY,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+
+    def full_env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
+        """``base`` (default os.environ) without real-identity variables, plus ``env()``."""
+        merged = dict(os.environ if base is None else base)
+        for key in REAL_IDENTITY_VARIABLES:
+            merged.pop(key, None)
+        merged.update(self.env())
+        return merged
+
+    def client(self, service: str, **kwargs: Any) -> Any:
+        """A boto3 client for ``service`` in this account."""
+        import boto3
+        from botocore.config import Config
+
+        session = boto3.session.Session(
+            aws_access_key_id=FAKE_ACCESS_KEY,
+            aws_secret_access_key=FAKE_SECRET_KEY,
+            region_name=kwargs.pop("region_name", self.region),
+        )
+        kwargs.setdefault("config", Config(retries={"max_attempts": 2, "mode": "standard"}))
+        return session.client(service, endpoint_url=self.endpoint, **kwargs)
+
+    def provider_override(
+        self,
+        default_tags: Mapping[str, str] | None = None,
+        aliases: tuple[str | None, ...] = (None,),
+    ) -> str:
+        """HCL for ``zz_batch_harness_override.tf`` (one block per provider alias given)."""
+        return render_provider_override(
+            self.endpoint,
+            self.region,
+            FAKE_ACCESS_KEY,
+            FAKE_SECRET_KEY,
+            aliases=aliases,
+            default_tags=default_tags,
+        )
+
+    def write_provider_override(self, root_dir: Path, default_tags: Mapping[str, str] | None = None) -> Path:
+        """Write the override into a root: merged into its `provider "aws"` blocks (every alias),
+        or as a plain provider file when the root declares none. Returns the file written."""
+        declared = declared_aws_providers(root_dir)
+        if declared:
+            path = root_dir / OVERRIDE_FILE
+            aliases = tuple(dict.fromkeys(declared))
+        else:
+            path = root_dir / PLAIN_FILE
+            aliases = (None,)
+        path.write_text(self.provider_override(default_tags=default_tags, aliases=aliases))
+        return path
+
+    # -- control endpoints -----------------------------------------------------------------
+
+    def _control(self, method: str, route: str, body: dict[str, Any] | None = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            f"{self.endpoint}{CONTROL}/{route}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.loads(response.read() or b"null")
+        except (urllib.error.URLError, OSError) as error:
+            raise EmulatorError(f"emulator control call {method} {route} failed: {error}") from error
+
+    def health(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._control("GET", "health")
+        return result
+
+    def set_batch_failure(
+        self,
+        seconds: int | None,
+        *,
+        job_name: str | None = None,
+        exit_code: int = 1,
+        status_reason: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Make jobs fail (MOTO_SIMPLE_BATCH_FAIL_AFTER semantics, on the running server).
+
+        ``seconds``: 0 = FAILED during SubmitJob, N = RUNNING then FAILED N seconds later,
+        None = stop failing. ``job_name``: an fnmatch glob on the job name limiting the rule to
+        those jobs (None = every job; ``None, None`` clears every rule). Returns the rules now set.
+        """
+        body: dict[str, Any] = {"seconds": seconds, "job_name": job_name, "exit_code": exit_code}
+        if status_reason:
+            body["status_reason"] = status_reason
+        rules: list[dict[str, Any]] = self._control("POST", "batch-failure", body)["rules"]
+        return rules
+
+    def batch_failure_rules(self) -> list[dict[str, Any]]:
+        rules: list[dict[str, Any]] = self._control("GET", "batch-failure")["rules"]
+        return rules
+
+    def set_batch_events(self, enabled: bool) -> None:
+        """Emit (or not) `Batch Job State Change` events to the default bus, as AWS does."""
+        self._control("POST", "batch-events", {"enabled": enabled})
+
+    def event_deliveries(self) -> list[dict[str, Any]]:
+        """What PutEvents did with each matching rule's targets (delivered / not-delivered / failed)."""
+        deliveries: list[dict[str, Any]] = self._control("GET", "event-deliveries")["deliveries"]
+        return deliveries
+
+    def clear_event_deliveries(self) -> None:
+        self._control("DELETE", "event-deliveries")
+
+
+def _wait_ready(process: subprocess.Popen[bytes], ready_file: Path, log_path: Path, timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready_file.exists():
+            return int(json.loads(ready_file.read_text())["port"])
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
+    state = f"exited with {process.returncode}" if process.poll() is not None else f"not ready after {timeout}s"
+    raise EmulatorError(f"the emulator server {state}. Its log:\n{tail}")
+
+
+def _kill_group(process: subprocess.Popen[bytes], grace: float) -> None:
+    """SIGTERM the group, wait up to ``grace`` s, SIGKILL what is left (moto may linger)."""
+    pgid = process.pid  # start_new_session: the server leads its own group
+    if process.poll() is None:
+        _signal_group(pgid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=grace)
+    _signal_group(pgid, signal.SIGKILL)  # also any straggler left in the group
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)

@@ -1,0 +1,238 @@
+"""Run checkov once, in its own process, and write every result as JSON.
+
+``python -m batch_harness.posture.checkov_worker SPEC.json OUT.json``
+
+Why a separate process that runs checkov in-process (rather than the checkov CLI):
+* checkov keeps its check registries in module globals, so two scans in one interpreter see
+  each other's external checks; a process per scan keeps scans independent and parallel.
+* checkov 3.3.30 drops UNKNOWN results before any output format sees them. Here we wrap
+  ``Report.add_record`` to keep them, with the reason our checks attach, so the runner can
+  prove every expected check really evaluated.
+* We read checkov's registries after the run to prove the custom policy folder was loaded
+  (checkov skips a folder without ``__init__.py`` with an INFO log line only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+OFFLINE_ENV = {
+    "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true",  # no PyPI version check at import
+    "LOG_LEVEL": "WARNING",
+    # Run checkov's runners in this process: the UNKNOWN capture and the registry inspection
+    # below only see this interpreter (the posture runner parallelises across directories).
+    "CHECKOV_PARALLELIZATION_TYPE": "none",
+}
+
+
+AFTER_UNKNOWN = "true_after_unknown"
+
+
+def _mark(values: Any, unknown: Any) -> Any:
+    """Put the marker where ``after_unknown`` says a value is unknown and ``values`` lacks it."""
+    if unknown is True:
+        return AFTER_UNKNOWN if values is None else values
+    if isinstance(unknown, dict):
+        base = dict(values) if isinstance(values, dict) else {}
+        for key, marker in unknown.items():
+            if marker is True and base.get(key) is None:
+                base[key] = AFTER_UNKNOWN
+            elif isinstance(marker, (dict, list)) and marker:
+                base[key] = _mark(base.get(key), marker)
+        return base
+    if isinstance(unknown, list) and isinstance(values, list):
+        return [_mark(v, unknown[i]) if i < len(unknown) else v for i, v in enumerate(values)]
+    return values
+
+
+def mark_unknowns(plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan with "known after apply" values spelled out as the marker checkov itself uses.
+
+    Our checks need to tell "not set" from "not known yet" (a dead-letter queue created in the
+    same plan *is* set). checkov can do this (EVAL_TF_PLAN_AFTER_UNKNOWN), but process-wide, and
+    its built-in checks then read the marker as a value (CKV2_AWS_35 calls a route to a NAT
+    gateway a route to an *instance*). So only the copy our checks read carries markers.
+    """
+    unknown_by_address = {
+        rc["address"]: rc.get("change", {}).get("after_unknown")
+        for rc in plan.get("resource_changes", [])
+        if rc.get("change", {}).get("after_unknown")
+    }
+
+    def walk(module: dict[str, Any]) -> None:
+        for resource in module.get("resources", []):
+            unknown = unknown_by_address.get(resource.get("address"))
+            if unknown:
+                resource["values"] = _mark(resource.get("values") or {}, unknown)
+        for child in module.get("child_modules", []):
+            walk(child)
+
+    walk(plan.get("planned_values", {}).get("root_module", {}))
+    return plan
+
+
+def resource_type(address: str) -> str:
+    """``module.a["k"].aws_iam_role.this[0]`` -> ``aws_iam_role``."""
+    return re.sub(r'\["[^"]*"\]|\[\d+\]', "", address).split(".")[-2] if "." in address else address
+
+
+def _record(record: Any, result: str, block_type: str) -> dict[str, Any]:
+    check_result = record.check_result or {}
+    return {
+        "result": result,
+        "check_id": record.check_id,
+        "check_name": record.check_name,
+        "block_type": block_type,
+        "resource": record.resource,
+        "file_path": record.file_path,
+        "file_abs_path": record.file_abs_path,
+        "file_line_range": list(record.file_line_range or [0, 0]),
+        "caller_file_path": getattr(record, "caller_file_path", None),
+        "caller_file_line_range": list(getattr(record, "caller_file_line_range", None) or []) or None,
+        "guideline": record.guideline,
+        "details": list(record.details or []),
+        "suppress_comment": check_result.get("suppress_comment"),
+    }
+
+
+def run(spec: dict[str, Any]) -> dict[str, Any]:
+    os.environ.update(OFFLINE_ENV)
+    for key in ("BC_API_KEY", "PRISMA_API_URL", "BC_SKIP_MAPPING"):
+        os.environ.pop(key, None)
+
+    from checkov.common.models.enums import CheckResult
+    from checkov.common.output.report import Report
+
+    unknown: list[Any] = []
+    original_add_record = Report.add_record
+
+    def add_record(self: Report, record: Any) -> None:
+        if record.check_result.get("result") == CheckResult.UNKNOWN:
+            unknown.append((self.check_type, record))
+        original_add_record(self, record)
+
+    Report.add_record = add_record  # type: ignore[method-assign]
+
+    from checkov.main import Checkov
+    from checkov.terraform.checks.data.registry import data_registry
+    from checkov.terraform.checks.resource.registry import resource_registry
+
+    frameworks = ["terraform"]
+    argv = [
+        "--skip-download",
+        "--download-external-modules",
+        "false",
+        "--external-checks-dir",
+        spec["policies_dir"],
+        "-o",
+        "json",
+    ]
+    if spec.get("hcl_dir"):
+        argv += ["-d", spec["hcl_dir"]]
+    # Two plan files: built-in checks judge the plan Terraform made (checkov's usual view);
+    # custom checks judge the resolved plan with "known after apply" markers (see mark_unknowns).
+    marked_file = None
+    if spec.get("plan_file"):
+        frameworks.append("terraform_plan")
+        argv += ["-f", spec["plan_file"]]
+        resolved = Path(spec.get("resolved_plan_file") or spec["plan_file"])
+        marked_file = Path(spec["workdir"]) / "custom-checks.plan.json"
+        marked_file.write_text(json.dumps(mark_unknowns(json.loads(resolved.read_text()))))
+        argv += ["-f", str(marked_file)]
+    argv += ["--framework", *frameworks]
+    for var_file in spec.get("var_files", []):
+        argv += ["--var-file", var_file]
+
+    checkov = Checkov(argv)
+    captured = io.StringIO()
+    logging.getLogger().setLevel(logging.WARNING)
+    with contextlib.redirect_stdout(captured):
+        exit_code = checkov.run()
+
+    data_only_types = set(data_registry.checks) - set(resource_registry.checks)
+
+    def block_type_of(record: Any) -> str:
+        # checkov names data blocks without the "data." prefix; the type tells them apart.
+        return "data" if resource_type(record.resource) in data_only_types else "resource"
+
+    custom_prefixes = tuple(spec.get("custom_prefixes") or ("CKV_SBATCH_", "CKV2_SBATCH_"))
+
+    def wanted(report_type: str, record: Any) -> bool:
+        if report_type != "terraform_plan" or marked_file is None:
+            return True
+        from_marked = Path(record.file_abs_path or "").name == marked_file.name
+        return from_marked == record.check_id.startswith(custom_prefixes)
+
+    reports = []
+    for report in checkov.scan_reports:
+        records = [
+            _record(r, name, block_type_of(r))
+            for name, group in (
+                ("PASSED", report.passed_checks),
+                ("FAILED", report.failed_checks),
+                ("SKIPPED", report.skipped_checks),
+            )
+            for r in group
+            if wanted(report.check_type, r)
+        ]
+        records += [
+            _record(r, "UNKNOWN", block_type_of(r)) for t, r in unknown if t == report.check_type and wanted(t, r)
+        ]
+        resources = sorted(report.resources)
+        if report.check_type == "terraform_plan" and marked_file is not None:
+            resources = [r for r in resources if Path(r.split(":", 1)[0]).name == marked_file.name]
+        reports.append(
+            {
+                "check_type": report.check_type,
+                "resources": resources,
+                "parsing_errors": list(report.parsing_errors),
+                "records": records,
+            }
+        )
+
+    loaded: dict[str, dict[str, Any]] = {}
+    policies = str(Path(spec["policies_dir"]).resolve())
+    for registry, block_type in ((resource_registry, "resource"), (data_registry, "data")):
+        for entity, checks in registry.checks.items():
+            for check in checks:
+                module = sys.modules.get(check.__class__.__module__)
+                source = str(Path(getattr(module, "__file__", "") or "").resolve())
+                if not source.startswith(policies):
+                    continue
+                entry = loaded.setdefault(check.id, {"name": check.name, "resource": [], "data": []})
+                if entity not in entry[block_type]:
+                    entry[block_type].append(entity)
+
+    from checkov.version import version
+
+    return {
+        "exit_code": exit_code,
+        "checkov_version": version,
+        "argv": argv,
+        "reports": reports,
+        "loaded_custom_checks": loaded,
+        "stdout_tail": captured.getvalue()[-2000:] if not checkov.scan_reports else "",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    if len(args) != 2:
+        print("usage: python -m batch_harness.posture.checkov_worker SPEC.json OUT.json", file=sys.stderr)
+        return 2
+    spec = json.loads(Path(args[0]).read_text())
+    result = run(spec)
+    Path(args[1]).write_text(json.dumps(result, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

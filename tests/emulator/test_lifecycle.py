@@ -1,0 +1,149 @@
+"""LocalAccount lifecycle: start, answer, stop (twice, at exit, when the parent dies), no orphan."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+
+import pytest
+
+from batch_harness.emulator import EmulatorError, LocalAccount
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # our own exited child is a zombie until reaped: not alive
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _port_free(port: int) -> bool:
+    """Nobody listens there any more (connections left in TIME_WAIT do not count)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while _alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_start_answers_then_stop_frees_everything() -> None:
+    account = LocalAccount.start(prewarm=False, batch_fail_after=0)
+    pid, port = account.pid, account.port
+    try:
+        assert account.running
+        health = account.health()
+        assert health["status"] == "ready" and health["pid"] == pid and health["port"] == port
+        assert health["batch_docker"] is False  # no Docker engine answers on this machine
+        assert account.client("sts").get_caller_identity()["Account"] == account.account_id
+        assert account.batch_failure_rules() == [
+            {"seconds": 0, "job_name": None, "exit_code": 1, "status_reason": "Essential container in task exited"}
+        ]
+        assert account.log_path.exists()
+    finally:
+        account.stop()
+    assert not account.running
+    assert not _alive(pid)
+    assert _port_free(port)
+    assert not account.log_path.exists()  # the temporary folder went with it
+    account.stop()  # a second stop is harmless
+
+
+def test_stop_escalates_to_sigkill_when_sigterm_is_not_enough() -> None:
+    account = LocalAccount.start(prewarm=False)
+    os.kill(account.pid, signal.SIGSTOP)  # a stopped process cannot act on SIGTERM
+    started = time.monotonic()
+    account.stop(grace=1.0)
+    assert not _alive(account.pid)
+    assert time.monotonic() - started < 10
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from batch_harness.emulator import LocalAccount
+    account = LocalAccount.start(prewarm=False)
+    print(account.pid, account.port, flush=True)
+    if sys.argv[1] == "linger":
+        time.sleep(600)
+    """
+)
+
+
+def _child(mode: str) -> tuple[subprocess.Popen[str], int, int]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", CHILD, mode], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    pid, port = (int(value) for value in line.split())
+    return process, pid, port
+
+
+def test_atexit_stops_the_server_when_the_owner_exits_without_stop() -> None:
+    process, pid, port = _child("exit")
+    assert process.wait(timeout=60) == 0
+    assert _gone_within(pid, 5)
+    assert _port_free(port)
+
+
+def test_server_exits_when_its_owner_is_killed() -> None:
+    process, pid, _ = _child("linger")
+    os.killpg(process.pid, signal.SIGKILL)  # no atexit can run: the server's parent watch must act
+    process.wait(timeout=10)
+    assert _gone_within(pid, 10)
+
+
+def test_start_failure_raises_with_the_server_log() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(EmulatorError, match="Address already in use"):
+            LocalAccount.start(port=port, prewarm=False)
+
+
+def test_control_endpoints_reject_unknown_routes_and_bad_bodies(account: LocalAccount) -> None:
+    request = urllib.request.Request(f"{account.endpoint}/moto-api/batch-harness/nothing")
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(request, timeout=10)
+    assert missing.value.code == 404
+    bad = urllib.request.Request(
+        f"{account.endpoint}/moto-api/batch-harness/batch-failure", data=b"{not json", method="POST"
+    )
+    with pytest.raises(urllib.error.HTTPError) as invalid:
+        urllib.request.urlopen(bad, timeout=10)
+    assert invalid.value.code == 400
+    assert json.loads(invalid.value.read())["error"]
+
+
+def test_env_points_at_the_account_and_full_env_drops_real_identities(account: LocalAccount) -> None:
+    env = account.env()
+    assert env["AWS_ENDPOINT_URL"] == account.endpoint
+    assert env["AWS_EC2_METADATA_DISABLED"] == "true"
+    assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == account.region
+    merged = account.full_env({"AWS_PROFILE": "prod", "AWS_SESSION_TOKEN": "t", "PATH": "/usr/bin"})
+    assert "AWS_PROFILE" not in merged and "AWS_SESSION_TOKEN" not in merged
+    assert merged["PATH"] == "/usr/bin" and merged["AWS_ENDPOINT_URL"] == account.endpoint

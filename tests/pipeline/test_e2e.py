@@ -1,0 +1,208 @@
+"""examples/pipeline in a local account: schedules fired as AWS would, jobs run in dependency order.
+
+One apply of the example (module scope) into a fresh emulator account; each test fires a pipeline
+schedule through the harness's delivery (schedule and target read back from the API, the
+schedule role's permission to start the state machine evaluated, the input Scheduler would send)
+and reads the execution back: its history and the Batch jobs it submitted, with the times Batch
+reports. The account is discarded at the end (destroy is not what these tests are about).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from batch_harness import pipelines as pl
+from batch_harness.delivery import AccountInfo, Delivery, deliver_all
+from batch_harness.emulator import LocalAccount
+from batch_harness.permissions import LocalPermissions
+from batch_harness.schedules import Schedule, discover
+from batch_harness.terraform import TerraformRunner
+
+from .helpers import REPO_ROOT, runner_for
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pipeline-e2e")]
+
+NAME = "pe2e"
+VARIABLES = {"name": NAME}
+
+
+@dataclass
+class Stack:
+    account: LocalAccount
+    runner: TerraformRunner
+    outputs: dict[str, Any]
+    schedules: list[Schedule]
+
+    def clients(self, service: str) -> Any:
+        return self.account.client(service)
+
+    def graph(self, pipeline: str) -> dict[str, list[str]]:
+        return {step: spec["after"] for step, spec in self.outputs["pipelines"][pipeline]["steps"].items()}
+
+    def fire(self, schedule_name: str) -> Delivery:
+        """Deliver one schedule as AWS would (harness delivery: role check, Scheduler input)."""
+        schedules = [s for s in self.schedules if s.name == schedule_name]
+        assert len(schedules) == 1, f"schedule {schedule_name} not deployed"
+        account = AccountInfo(self.account.account_id, self.account.region)
+        (delivery,) = deliver_all(schedules, account, LocalPermissions(self.clients("iam")), self.clients)
+        assert delivery.problems == [], delivery.problems
+        assert delivery.execution_arn, "the schedule did not start an execution"
+        return delivery
+
+    def run(self, execution_arn: str) -> pl.PipelineRun:
+        sfn = self.clients("stepfunctions")
+        pl.wait_for_execution(sfn, execution_arn, timeout=120)
+        return pl.read_run(sfn, self.clients("batch"), execution_arn)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    account = LocalAccount.start()
+    try:
+        runner = runner_for(
+            REPO_ROOT / "examples" / "pipeline",
+            tmp_path_factory.mktemp("pipeline-e2e"),
+            offline_provider=False,
+            env=account.env(),
+        )
+        account.write_provider_override(runner.workdir)
+        runner.apply(variables=VARIABLES)
+        outputs = runner.output()
+        state = runner.show_state()
+        outputs["queue_arns"] = {
+            r["values"]["name"]: r["values"]["arn"] for r in _resources(state) if r["type"] == "aws_batch_job_queue"
+        }
+        schedules = discover(account.client, state)  # read back from the API, as delivered
+        yield Stack(account, runner, outputs, schedules)
+    finally:
+        account.stop()
+
+
+def _resources(state: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    def walk(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        yield from module.get("resources", [])
+        for child in module.get("child_modules", []):
+            yield from walk(child)
+
+    yield from walk(state.get("values", {}).get("root_module", {}))
+
+
+@pytest.fixture
+def fail_jobs(stack: Stack) -> Iterator[Callable[..., None]]:
+    """Set job failures for one test; every rule is cleared afterwards."""
+    yield lambda job_name: stack.account.set_batch_failure(0, job_name=job_name)
+    stack.account.set_batch_failure(None)
+
+
+def test_outputs_name_every_state_machine(stack: Stack) -> None:
+    arns = stack.outputs["state_machine_arns"]
+    assert set(arns) == {"weekly", "nightly"}
+    sfn = stack.clients("stepfunctions")
+    for pipeline, arn in arns.items():
+        described = sfn.describe_state_machine(stateMachineArn=arn)
+        assert described["name"] == f"{NAME}-{pipeline}"
+        shape = pl.analyse_definition(described["definition"])
+        assert shape.problems == []
+        assert pl.missing_waits(shape, stack.graph(pipeline)) == {}
+        assert pl.extra_waits(shape, stack.graph(pipeline)) == {}
+
+
+def test_diamond_runs_in_dependency_order(stack: Stack) -> None:
+    delivery = stack.fire(f"{NAME}-nightly-nightly")
+    sent = json.loads(delivery.params["input"])
+    run = stack.run(delivery.execution_arn or "")
+
+    assert run.status == "SUCCEEDED", pl.format_run(run)
+    assert {s.step: s.status for s in run.steps.values()} == dict.fromkeys(stack.graph("nightly"), "SUCCEEDED")
+    assert run.order_violations(stack.graph("nightly")) == [], pl.format_run(run)
+
+    steps = run.steps
+    # Batch's own clock: each job was created only after the jobs it runs after had stopped.
+    for step, after in stack.graph("nightly").items():
+        for parent in after:
+            assert steps[parent].stopped_at is not None and steps[step].created_at is not None
+            assert steps[parent].stopped_at <= steps[step].created_at, pl.format_run(run)
+    # The history: both middle steps start after extract succeeded and before load starts, and
+    # neither waited for the other: both were entered right after the same ParallelStateStarted
+    # event (their previous event), not one after the other's end.
+    for middle in ("orders", "customers"):
+        assert (steps["extract"].finished_event or 0) < (steps[middle].entered_event or 0)
+        assert (steps[middle].finished_event or 0) < (steps["load"].entered_event or 0)
+    events = {e["id"]: e for e in pl.execution_history(stack.clients("stepfunctions"), delivery.execution_arn or "")}
+    fork = steps["orders"].entered_after
+    assert fork is not None and fork == steps["customers"].entered_after
+    assert events[fork]["type"] == "ParallelStateStarted"
+    order = run.submission_order()
+    assert order[0] == "extract" and set(order[1:3]) == {"orders", "customers"} and order[3:] == ["load", "report"]
+
+    # The run is traceable: Scheduler's time is in the input and in every job's environment, and
+    # the parameters are the step's own overridden by the schedule's.
+    assert sent["scheduled_time"].endswith("Z") and "<aws.scheduler" not in delivery.params["input"]
+    jobs = {
+        j["jobName"]: j
+        for j in stack.clients("batch").describe_jobs(jobs=[s.job_id for s in steps.values() if s.job_id])["jobs"]
+    }
+    orders = jobs[f"{NAME}-nightly-orders"]
+    env = {e["name"]: e["value"] for e in orders["container"]["environment"]}
+    assert env["BATCH_PIPELINE"] == "nightly" and env["BATCH_PIPELINE_STEP"] == "orders"
+    assert env["BATCH_PIPELINE_SCHEDULED_TIME"] == sent["scheduled_time"]
+    assert env["BATCH_PIPELINE_EXECUTION_ARN"] == delivery.execution_arn
+    assert orders["parameters"]["table"] == "orders" and orders["parameters"]["run"] == "scheduled"
+    assert jobs[f"{NAME}-nightly-report"]["parameters"]["period"] == "yesterday"
+
+
+def test_weekly_chain_optimises_before_the_report(stack: Stack) -> None:
+    delivery = stack.fire(f"{NAME}-weekly-sunday")
+    run = stack.run(delivery.execution_arn or "")
+    assert run.status == "SUCCEEDED", pl.format_run(run)
+    assert run.submission_order() == ["optimize", "report"]
+    assert run.order_violations(stack.graph("weekly")) == []
+    report = stack.clients("batch").describe_jobs(jobs=[run.steps["report"].job_id])["jobs"][0]
+    assert report["parameters"]["period"] == "last-week"  # the job's own default
+
+
+def test_failed_step_stops_its_dependents_and_fails_the_execution(stack: Stack, fail_jobs: Callable[..., None]) -> None:
+    fail_jobs(f"{NAME}-nightly-orders")
+    before = dt.datetime.now(dt.UTC)
+    delivery = stack.fire(f"{NAME}-nightly-nightly")
+    run = stack.run(delivery.execution_arn or "")
+
+    assert run.status == "FAILED", pl.format_run(run)
+    assert run.error == "States.TaskFailed"
+    assert run.steps["extract"].status == "SUCCEEDED"
+    assert run.steps["orders"].status == "FAILED"
+    for dependent in ("load", "report"):
+        assert not run.steps[dependent].started, pl.format_run(run)
+        assert run.steps[dependent].job_id is None
+    # Nor did Batch see a job for them since this run started.
+    batch = stack.clients("batch")
+    queue = next(iter(stack.outputs["queue_arns"].values()))
+    for dependent in ("load", "report"):
+        listed = batch.list_jobs(
+            jobQueue=queue, filters=[{"name": "JOB_NAME", "values": [f"{NAME}-nightly-{dependent}"]}]
+        )["jobSummaryList"]
+        assert all(j["createdAt"] < before.timestamp() * 1000 for j in listed)
+    assert run.order_violations(stack.graph("nightly")) == []
+
+
+def test_manual_start_without_input_defaults_the_scheduled_time(stack: Stack) -> None:
+    sfn = stack.clients("stepfunctions")
+    arn = sfn.start_execution(stateMachineArn=stack.outputs["state_machine_arns"]["weekly"], input="{}")["executionArn"]
+    pl.wait_for_execution(sfn, arn, timeout=120)
+    run = pl.read_run(sfn, stack.clients("batch"), arn)
+    assert run.status == "SUCCEEDED", pl.format_run(run)
+    started = sfn.describe_execution(executionArn=arn)["startDate"]
+    job = stack.clients("batch").describe_jobs(jobs=[run.steps["optimize"].job_id])["jobs"][0]
+    env = {e["name"]: e["value"] for e in job["container"]["environment"]}
+    scheduled = dt.datetime.fromisoformat(env["BATCH_PIPELINE_SCHEDULED_TIME"].replace("Z", "+00:00"))
+    assert abs((scheduled - started).total_seconds()) < 5
+
+
+def test_second_plan_is_empty(stack: Stack) -> None:
+    assert stack.runner.plan_is_empty(variables=VARIABLES) == []

@@ -33,6 +33,16 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
     _common(parser)
 
 
+def _terraform_timeout(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--terraform-timeout",
+        type=float,
+        default=1200.0,
+        metavar="S",
+        help="interrupt a terraform apply/destroy running longer than S seconds (default 1200)",
+    )
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for jobs (default 900)")
     parser.add_argument("--json", type=Path, dest="json_report", metavar="FILE", help="also write the report as JSON")
@@ -57,12 +67,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     _account_options(e2e)
     _run_options(e2e)
     e2e.add_argument("--keep", action="store_true", help="keep the account and state (then use smoke / down)")
+    _terraform_timeout(e2e)
     e2e.set_defaults(func=cmd_e2e)
 
     up = subparsers.add_parser("up", help="start an account and apply DIR; state kept in .batch-harness/")
     up.add_argument("dir", nargs="?", default=DEFAULT_CONFIG, type=Path, help=f"root config (default {DEFAULT_CONFIG})")
     _account_options(up)
     _run_options(up)
+    _terraform_timeout(up)
     up.set_defaults(func=cmd_up)
 
     smoke = subparsers.add_parser("smoke", help="fire every schedule of the `up` session and wait for the jobs")
@@ -74,6 +86,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--discard", action="store_true", help="local account: stop the emulator without terraform destroy"
     )
     _common(down)
+    _terraform_timeout(down)
     down.set_defaults(func=cmd_down)
 
     janitor = subparsers.add_parser("janitor", help="remove everything tagged with (or named after) a run id")
@@ -98,6 +111,7 @@ def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         endpoint_url=getattr(args, "endpoint_url", None),
         timeout=args.timeout,
         json_report=args.json_report,
+        terraform_timeout=getattr(args, "terraform_timeout", 1200.0),
     )
 
 

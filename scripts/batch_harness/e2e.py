@@ -26,7 +26,7 @@ from rich.live import Live
 from . import account_local
 from .account_aws import AwsAccount
 from .delivery import AccountInfo, Delivery, deliver_all, plan_deliveries
-from .interrupts import Interrupted, SignalGuard, reap_children, terraform_children
+from .interrupts import Interrupted, SignalGuard, Watchdog, reap_children, terraform_children
 from .inventory import Inventory, Resource, left_behind, of_run, take_inventory
 from .janitor import Janitor
 from .jobs import Outcome, Waiter, failures
@@ -65,6 +65,8 @@ class RunOptions:
     after_apply: Hook | None = None
     before_destroy: Hook | None = None
     batch_fail_after: int | None = None
+    # A Terraform apply/destroy running longer is interrupted (a provider retrying forever).
+    terraform_timeout: float = 1200.0
 
 
 @dataclass
@@ -174,6 +176,9 @@ class Run:
             mark = "[green]ok[/green]" if record.ok else "[red]failed[/red]"
             self.log(f"{name}: {mark} ({record.seconds:.1f}s){' — ' + record.detail if record.detail else ''}")
 
+    def watchdog(self, what: str) -> Watchdog:
+        return Watchdog(self.options.terraform_timeout, what, self.log)
+
     def clients(self, service: str) -> Any:
         # One client per service and account: creating a boto3 client costs ~0.3 s.
         key = (id(self.account), service)
@@ -227,7 +232,7 @@ class Run:
 
     def apply(self) -> None:
         assert self.runner is not None
-        with self.step("apply"):
+        with self.step("apply"), self.watchdog("terraform apply"):
             self.apply_started = True
             self.runner.apply(self.variables, self.options.var_files)
         if self.options.after_apply:
@@ -236,7 +241,17 @@ class Run:
     def check_plan(self) -> None:
         assert self.runner is not None
         with self.step("second plan is empty") as record:
-            self.report.plan_changes = self.runner.plan_is_empty(self.variables, self.options.var_files)
+            if self.local:
+                self.report.plan_changes = self.runner.plan_is_empty(self.variables, self.options.var_files)
+            else:
+                # TerraformRunner.plan_is_empty (python-terraform) does not pass the runner's
+                # environment, and a real-account run needs it (credentials, region, endpoint).
+                plan = self.runner.plan(self.variables, self.options.var_files)
+                self.report.plan_changes = [
+                    address
+                    for address, change in plan.resource_changes.items()
+                    if set(change.get("actions", [])) - {"no-op", "read"}
+                ]
             if self.report.plan_changes:
                 record.detail = "still changing: " + ", ".join(self.report.plan_changes)
             else:
@@ -314,7 +329,7 @@ class Run:
         assert self.runner is not None
         if self.options.before_destroy:
             self.options.before_destroy(self)
-        with self.step("destroy"):
+        with self.step("destroy"), self.watchdog("terraform destroy"):
             self.runner.destroy(self.variables, self.options.var_files)
             self.destroyed = True
 

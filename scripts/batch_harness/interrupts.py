@@ -120,6 +120,41 @@ def reap_children(pids: list[int], timeout: float) -> list[int]:
     return sorted(remaining)
 
 
+class Watchdog:
+    """Interrupt Terraform if a command outlives ``seconds`` (a provider retrying forever).
+
+    Terraform gets SIGINT (it stops and writes its state, then fails the command), and SIGKILL
+    ``grace`` seconds later if it is still there.
+    """
+
+    def __init__(self, seconds: float, what: str, log: Callable[[str], None], grace: float = 60.0) -> None:
+        self.seconds, self.what, self.log, self.grace = seconds, what, log, grace
+        self.fired = False
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> Watchdog:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+
+    def _watch(self) -> None:
+        if self._done.wait(self.seconds):
+            return
+        self.fired = True
+        self.log(f"{self.what} still running after {self.seconds:.0f}s: interrupting Terraform")
+        interrupt_children(terraform_children())
+        if self._done.wait(self.grace):
+            return
+        for pid in terraform_children():
+            for victim in [pid, *descendants(pid)]:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(victim, signal.SIGKILL)
+
+
 class SignalGuard:
     """Context manager installing SIGINT/SIGTERM handlers (main thread only; no-op elsewhere)."""
 

@@ -11,7 +11,6 @@ import boto3
 import pytest
 
 from batch_harness.account_local import attach, pid_alive
-from batch_harness.e2e import Run, RunOptions, run_e2e
 
 from .support import REPO, harness, port_open
 
@@ -83,6 +82,7 @@ def test_session_up_smoke_down_with_a_denied_role_and_a_failing_job(tmp_path):
     assert entry["status"] == "FAILED" and entry["job"]["attempts"] >= 1
     assert f"FAILED after {entry['job']['attempts']} attempt(s)" in report["job_failures"][0]
     assert report["job_failures"][0].startswith(f"schedule {schedule}: job ")
+    assert "FAILED" in failed.stdout and "jobs that did not succeed:" in failed.stdout
 
     # Not a test of destroy (e2e runs prove that): discard the account.
     down = harness("down", "--discard", state_dir=state)
@@ -91,25 +91,29 @@ def test_session_up_smoke_down_with_a_denied_role_and_a_failing_job(tmp_path):
     assert not pid_alive(pid) and not port_open(port)
 
 
-def test_a_destroy_that_leaves_something_behind_is_detected(tmp_path):
-    leftovers: dict[str, str] = {}
+def test_applied_stack_failing_job_and_a_destroy_that_leaves_something_behind(applied):
+    """The `applied` fixture (for users' own suites), a failing job reported in process, and the
+    leak check after destroy: one resource created outside Terraform, one Terraform forgot."""
+    stack = applied(MINIMAL, destroy=False)
+    assert stack.outputs, "the example's outputs are read back"
 
-    def sabotage(run: Run) -> None:
-        # One resource created outside Terraform, one Terraform forgets about.
-        sqs = run.clients("sqs")
-        sqs.create_queue(QueueName="created-outside-terraform", tags={"team": "data"})
-        assert run.runner is not None
-        address = next(a for a in run.runner.state_addresses() if ".aws_cloudwatch_log_group." in a)
-        state = run.runner.show_state()
-        leftovers["log group"] = _log_group_name(state, address)
-        run.runner._run("state", "rm", address)
+    stack.account.set_batch_failure(0)
+    report = stack.smoke()
+    [outcome] = report.outcomes
+    assert outcome.status == "FAILED" and outcome.job is not None and outcome.job.attempts == 1
+    assert report.exit_code == 1 and "FAILED after 1 attempt(s)" in report.job_failures[0]
 
-    report = run_e2e(RunOptions(config_dir=MINIMAL, state_dir=tmp_path / "state", before_destroy=sabotage))
-    assert report.exit_code == 1
-    assert report.job_failures == [] and report.delivery_problems == []
-    assert any("sqs queue created-outside-terraform" in leak for leak in report.leaks), report.leaks
-    assert any(f"log group {leftovers['log group']}" in leak for leak in report.leaks), report.leaks
-    assert not (tmp_path / "state").exists()
+    stack.clients("sqs").create_queue(QueueName="created-outside-terraform", tags={"team": "data"})
+    runner = stack.runner
+    address = next(a for a in runner.state_addresses() if ".aws_cloudwatch_log_group." in a)
+    log_group = _log_group_name(stack.state(), address)
+    runner._run("state", "rm", address)
+    stack.destroy()
+    leaks = stack.sweep()
+    assert any("sqs queue created-outside-terraform" in leak for leak in leaks), leaks
+    assert any(f"log group {log_group}" in leak for leak in leaks), leaks
+    assert not [leak for leak in leaks if "terraform state" in leak], leaks  # the state itself is empty
+    assert Path(stack.workdir).is_dir()
 
 
 def _log_group_name(state: dict[str, Any], address: str) -> str:
@@ -126,15 +130,3 @@ def _log_group_name(state: dict[str, Any], address: str) -> str:
     name = walk(state["values"]["root_module"])
     assert name, address
     return str(name)
-
-
-def test_an_applied_stack_can_be_broken_and_smoke_tested_in_process(applied):
-    """The `applied` fixture for users' own suites: apply once, act, fire; discarded at teardown."""
-    stack = applied(MINIMAL)
-    assert stack.outputs, "the example's outputs are read back"
-    stack.account.set_batch_failure(0)
-    report = stack.smoke()
-    [outcome] = report.outcomes
-    assert outcome.status == "FAILED" and outcome.job is not None and outcome.job.attempts == 1
-    assert report.exit_code == 1
-    assert Path(stack.workdir).is_dir()

@@ -15,7 +15,14 @@ import pytest
 
 from batch_harness import e2e as e2e_module
 from batch_harness.e2e import Run, RunOptions
-from batch_harness.interrupts import Interrupted, SignalGuard, child_pids, reap_children, terraform_children
+from batch_harness.interrupts import (
+    Interrupted,
+    SignalGuard,
+    Watchdog,
+    child_pids,
+    reap_children,
+    terraform_children,
+)
 from batch_harness.workspace import Workspace
 
 main_thread_only = pytest.mark.skipif(
@@ -72,6 +79,21 @@ def test_second_signal_after_the_first_sets_forced_without_raising_again():
     assert guard.forced
     # Handlers are restored on exit.
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_watchdog_interrupts_terraform_that_runs_too_long(tmp_path):
+    process = fake_terraform(tmp_path)
+    messages: list[str] = []
+    with Watchdog(0.2, "terraform destroy", messages.append, grace=5) as watchdog:
+        assert process.wait(timeout=10) == 0  # it exited on the watchdog's SIGINT
+    assert watchdog.fired and "terraform destroy still running after 0s" in messages[0]
+    assert (tmp_path / "got-sigint").is_file()
+
+
+def test_watchdog_stays_quiet_when_the_command_finishes_in_time(tmp_path):
+    with Watchdog(30, "terraform apply", lambda m: pytest.fail(m)) as watchdog:
+        pass
+    assert not watchdog.fired
 
 
 def test_reap_kills_children_that_do_not_exit(tmp_path):
@@ -199,3 +221,14 @@ def test_interrupt_exit_code_is_distinct_from_failure(tmp_path):
     report = e2e_module.RunReport("r", "local", str(tmp_path), interrupted=signal.SIGTERM)
     assert report.exit_code == 143 and not report.ok
     assert sys.platform.startswith("linux")
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["plan_changes", "leaks", "errors"],
+)
+def test_any_problem_fails_the_run(tmp_path, field):
+    report = e2e_module.RunReport("r", "local", str(tmp_path))
+    assert report.ok and report.exit_code == 0
+    getattr(report, field).append("something")
+    assert not report.ok and report.exit_code == 1

@@ -12,7 +12,8 @@ from batch_harness.posture import PostureResult, default_directories, run_postur
 
 from .conftest import FIXTURES, finding
 
-pytestmark = [pytest.mark.posture, pytest.mark.xdist_group("posture")]
+# A session scan of several directories can take minutes on a busy 2-core machine.
+pytestmark = [pytest.mark.posture, pytest.mark.xdist_group("posture"), pytest.mark.timeout(2400)]
 
 BAD_INPUTS = FIXTURES / "module_bad_inputs"
 
@@ -49,16 +50,38 @@ def test_every_plan_was_made_and_resolved(repo_result: PostureResult) -> None:
         assert not d.plan.pending, (d.name, d.plan.pending)
 
 
-def test_every_inline_skip_is_documented(repo_result: PostureResult, repo_root: Path) -> None:
+def _documented_skips(repo_root: Path) -> set[tuple[str, str]]:
     docs = (repo_root / "docs" / "posture.md").read_text()
     table = docs.split("## Inline skips", 1)[1].split("\n## ", 1)[0]
-    rows = {
+    return {
         (m.group(1), m.group(2))
         for m in re.finditer(r"^\|\s*`?(CKV\w+)`?\s*\|[^|]*\|\s*`?([^|`]+?)`?\s*\|", table, re.MULTILINE)
     }
-    missing = sorted(
-        {(f.check_id, f.file) for d in _module_dirs(repo_result) for f in d.skipped} - rows,
+
+
+def _skip_comments(repo_root: Path) -> set[tuple[str, str]]:
+    """(check, file) of every ``#checkov:skip`` in the module and the examples."""
+    found = set()
+    for tf in [*repo_root.glob("*.tf"), *repo_root.glob("modules/**/*.tf"), *repo_root.glob("examples/**/*.tf")]:
+        if ".terraform" in tf.parts:
+            continue
+        for match in re.finditer(r"(?:checkov|bridgecrew):skip=([\w,]+)", tf.read_text()):
+            for check_id in match.group(1).split(","):
+                found.add((check_id, str(tf.relative_to(repo_root))))
+    return found
+
+
+def test_skip_table_matches_the_skip_comments(repo_root: Path) -> None:
+    documented, present = _documented_skips(repo_root), _skip_comments(repo_root)
+    assert not present - documented, f"add to the Inline skips table of docs/posture.md: {sorted(present - documented)}"
+    assert not documented - present, (
+        f"no such skip any more, remove from docs/posture.md: {sorted(documented - present)}"
     )
+
+
+def test_every_applied_skip_is_documented(repo_result: PostureResult, repo_root: Path) -> None:
+    applied = {(f.check_id, f.file) for d in _module_dirs(repo_result) for f in d.skipped}
+    missing = sorted(applied - _documented_skips(repo_root))
     assert not missing, f"add these inline skips to docs/posture.md (check, file): {missing}"
 
 

@@ -78,7 +78,7 @@ def test_wildcard_actions(policies) -> None:
         ]
     }
     problems = iam.statement_problems(lib.json_statements(document, "policy"))
-    assert problems == ["policy.Statement[1]: action 'SQS:*' is a whole-service wildcard"]
+    assert problems == ["policy.Statement[1]: action 'SQS:*' grants every action of the service"]
 
 
 def test_unresolved_action_is_unknown_not_a_pass(policies) -> None:

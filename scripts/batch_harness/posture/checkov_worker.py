@@ -53,19 +53,51 @@ def _mark(values: Any, unknown: Any) -> Any:
     return values
 
 
+# Attributes whose "known after apply" state matters to a verdict: what the custom checks read,
+# including values that only have to be *set* (a dead-letter queue, a KMS key, security groups
+# or a log destination created in the same plan). Everything else keeps checkov's usual
+# plan semantics (unknown = absent): a marker in an attribute a built-in check compares with a
+# value would fail it for no reason (CKV2_AWS_35 would call a replaced NAT route an *instance*).
+MARKED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "aws_batch_job_definition": (
+        "container_properties",
+        "ecs_properties",
+        "node_properties",
+        "eks_properties",
+        "timeout",
+    ),
+    "aws_batch_compute_environment": ("compute_resources",),
+    "aws_iam_role": ("assume_role_policy", "inline_policy", "managed_policy_arns"),
+    "aws_iam_policy": ("policy",),
+    "aws_iam_role_policy": ("policy",),
+    "aws_iam_user_policy": ("policy",),
+    "aws_iam_group_policy": ("policy",),
+    "aws_iam_role_policy_attachment": ("policy_arn",),
+    "aws_iam_policy_attachment": ("policy_arn",),
+    "aws_iam_user_policy_attachment": ("policy_arn",),
+    "aws_iam_group_policy_attachment": ("policy_arn",),
+    "aws_cloudwatch_log_group": ("kms_key_id", "retention_in_days"),
+    "aws_cloudwatch_event_target": ("dead_letter_config", "retry_policy", "input"),
+    "aws_scheduler_schedule": ("target",),
+    "aws_sfn_state_machine": ("logging_configuration", "definition"),
+    "aws_security_group": ("ingress",),
+    "aws_security_group_rule": ("type",),
+}
+
+
 def mark_unknowns(plan: dict[str, Any]) -> dict[str, Any]:
     """The plan with "known after apply" values spelled out as the marker checkov itself uses.
 
-    Our checks need to tell "not set" from "not known yet" (a dead-letter queue created in the
-    same plan *is* set). checkov can do this (EVAL_TF_PLAN_AFTER_UNKNOWN), but process-wide, and
-    its built-in checks then read the marker as a value (CKV2_AWS_35 calls a route to a NAT
-    gateway a route to an *instance*). So only the copy our checks read carries markers.
+    Checks need to tell "not set" from "not known yet": a dead-letter queue or KMS key created
+    in the same plan *is* set. checkov's EVAL_TF_PLAN_AFTER_UNKNOWN does this for every
+    attribute; here only for MARKED_ATTRIBUTES.
     """
-    unknown_by_address = {
-        rc["address"]: rc.get("change", {}).get("after_unknown")
-        for rc in plan.get("resource_changes", [])
-        if rc.get("change", {}).get("after_unknown")
-    }
+    unknown_by_address = {}
+    for rc in plan.get("resource_changes", []):
+        unknown = rc.get("change", {}).get("after_unknown")
+        keep = MARKED_ATTRIBUTES.get(rc.get("type", ""), ())
+        if isinstance(unknown, dict) and keep:
+            unknown_by_address[rc["address"]] = {k: v for k, v in unknown.items() if k in keep}
 
     def walk(module: dict[str, Any]) -> None:
         for resource in module.get("resources", []):
@@ -137,15 +169,11 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     ]
     if spec.get("hcl_dir"):
         argv += ["-d", spec["hcl_dir"]]
-    # Two plan files: built-in checks judge the plan Terraform made (checkov's usual view);
-    # custom checks judge the resolved plan with "known after apply" markers (see mark_unknowns).
-    marked_file = None
+    # The resolved plan, with "known after apply" values spelled out (see mark_unknowns).
     if spec.get("plan_file"):
         frameworks.append("terraform_plan")
-        argv += ["-f", spec["plan_file"]]
-        resolved = Path(spec.get("resolved_plan_file") or spec["plan_file"])
-        marked_file = Path(spec["workdir"]) / "custom-checks.plan.json"
-        marked_file.write_text(json.dumps(mark_unknowns(json.loads(resolved.read_text()))))
+        marked_file = Path(spec["workdir"]) / "plan.marked.json"
+        marked_file.write_text(json.dumps(mark_unknowns(json.loads(Path(spec["plan_file"]).read_text()))))
         argv += ["-f", str(marked_file)]
     argv += ["--framework", *frameworks]
     for var_file in spec.get("var_files", []):
@@ -163,14 +191,6 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         # checkov names data blocks without the "data." prefix; the type tells them apart.
         return "data" if resource_type(record.resource) in data_only_types else "resource"
 
-    custom_prefixes = tuple(spec.get("custom_prefixes") or ("CKV_SBATCH_", "CKV2_SBATCH_"))
-
-    def wanted(report_type: str, record: Any) -> bool:
-        if report_type != "terraform_plan" or marked_file is None:
-            return True
-        from_marked = Path(record.file_abs_path or "").name == marked_file.name
-        return from_marked == record.check_id.startswith(custom_prefixes)
-
     reports = []
     for report in checkov.scan_reports:
         records = [
@@ -181,18 +201,12 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
                 ("SKIPPED", report.skipped_checks),
             )
             for r in group
-            if wanted(report.check_type, r)
         ]
-        records += [
-            _record(r, "UNKNOWN", block_type_of(r)) for t, r in unknown if t == report.check_type and wanted(t, r)
-        ]
-        resources = sorted(report.resources)
-        if report.check_type == "terraform_plan" and marked_file is not None:
-            resources = [r for r in resources if Path(r.split(":", 1)[0]).name == marked_file.name]
+        records += [_record(r, "UNKNOWN", block_type_of(r)) for t, r in unknown if t == report.check_type]
         reports.append(
             {
                 "check_type": report.check_type,
-                "resources": resources,
+                "resources": sorted(report.resources),
                 "parsing_errors": list(report.parsing_errors),
                 "records": records,
             }

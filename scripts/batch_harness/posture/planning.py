@@ -16,6 +16,7 @@ import re
 import subprocess
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from batch_harness.terraform import OFFLINE_PROVIDER_OVERRIDE, TerraformError, T
 from .catalog import WATCHED_ATTRIBUTES
 from .resolve import synthesize_state, unknown_attributes
 
-MAX_RESOLVE_ROUNDS = 3
+MAX_RESOLVE_ROUNDS = 4
 
 
 def provider_override(sfn_endpoint: str | None) -> str:
@@ -47,6 +48,7 @@ class PlanOutcome:
     rounds: int = 0  # extra plans made against a synthetic state
     pending: list[tuple[str, str]] = field(default_factory=list)  # still unknown after resolving
     placeholders: dict[str, Any] = field(default_factory=dict)
+    timings: list[tuple[str, float]] = field(default_factory=list)  # (terraform step, seconds)
 
     @property
     def ok(self) -> bool:
@@ -139,13 +141,26 @@ def placeholder_for(name: str, type_expr: str) -> Any:
     return value if kind == "string" else [value]
 
 
-def replacements(plan: Mapping[str, Any]) -> int:
-    """Resources the plan would replace (only stand-ins in a synthetic state cause that here)."""
+def unsettled(plan: Mapping[str, Any]) -> int:
+    """Resources the plan creates (or replaces): their computed values are still unknown.
+
+    In a first plan that is everything; against a synthetic state only resources whose
+    stand-ins differ from what the config computes are replaced.
+    """
     return sum(
-        1
-        for change in plan.get("resource_changes", [])
-        if {"create", "delete"} <= set(change.get("change", {}).get("actions", []))
+        1 for change in plan.get("resource_changes", []) if "create" in change.get("change", {}).get("actions", [])
     )
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.steps: list[tuple[str, float]] = []
+        self._start = time.monotonic()
+
+    def lap(self, step: str) -> None:
+        now = time.monotonic()
+        self.steps.append((step, round(now - self._start, 2)))
+        self._start = now
 
 
 def plan_directory(
@@ -160,10 +175,25 @@ def plan_directory(
     runner = TerraformRunner(copy_root)
     runner.write_override(provider_override(sfn_endpoint))
     artifacts.mkdir(parents=True, exist_ok=True)
+    clock = _Clock()
+    outcome = _plan_directory(copy_root, runner, artifacts, clock, schemas, var_files)
+    outcome.timings = clock.steps
+    return outcome
+
+
+def _plan_directory(
+    copy_root: Path,
+    runner: TerraformRunner,
+    artifacts: Path,
+    clock: _Clock,
+    schemas: SchemaCache,
+    var_files: Sequence[Path],
+) -> PlanOutcome:
     try:
         runner.init()
     except TerraformError as error:
         return PlanOutcome("failed", "terraform init failed: " + "; ".join(error.diagnostics))
+    clock.lap("init")
 
     placeholders: dict[str, Any] = {}
     has_tfvars = (copy_root / "terraform.tfvars").is_file() or any(copy_root.glob("*.auto.tfvars"))
@@ -180,18 +210,21 @@ def plan_directory(
         if "127.0.0.1" not in text and re.search(r"no such host|dial tcp|connect: ", text):
             hint = " (this configuration makes an API call at plan time; it needs an endpoint)"
         return PlanOutcome("failed", f"terraform plan failed{hint}: {text}", placeholders=placeholders)
+    clock.lap("plan+show")
     raw_file = artifacts / "plan.json"
     raw_file.write_text(json.dumps(plan.raw, indent=1))
     if plan.raw.get("errored"):
         return PlanOutcome("failed", "terraform wrote an errored plan", raw_plan_file=raw_file)
 
     pending = unknown_attributes(plan.raw, WATCHED_ATTRIBUTES)
-    if not pending:
-        return PlanOutcome("raw", "all checked attributes known at plan time", raw_file, raw_file, 0, [], placeholders)
+    if not pending and not unsettled(plan.raw):
+        return PlanOutcome("raw", "nothing to create: every value is known", raw_file, raw_file, 0, [], placeholders)
 
+    # At least one round: in a first plan every reference to a resource being created (a KMS
+    # key, a queue, a security group) is unknown, which checkov reads as "not set".
     best_plan, best_pending, rounds = plan.raw, pending, 0
-    best_score = (len(pending), 0)
     schema = schemas.get(copy_root, runner.env)
+    clock.lap("provider schema")
     lineage = str(uuid.uuid4())
     var_args = [f"-var-file={Path(f).resolve()}" for f in var_files]
     var_args += [f"-var={k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in placeholders.items()]
@@ -214,6 +247,7 @@ def plan_directory(
                     *var_args,
                 )
                 current = json.loads(_terraform(copy_root, runner.env, "show", "-json", "-no-color", str(plan_bin)))
+                clock.lap(f"round {round_number} plan+show")
             except TerraformError as error:
                 message = "; ".join(error.diagnostics)
                 return PlanOutcome(
@@ -228,13 +262,13 @@ def plan_directory(
             rounds = round_number
             now_pending = unknown_attributes(current, WATCHED_ATTRIBUTES)
             # A stand-in that differs from what the config computes (a vpc_id, a role name)
-            # replaces the resource and makes its computed values unknown again; another round
-            # starts from these planned values. Stop as soon as the checked attributes are
-            # known: replacements alone only blur values the HCL scan judges anyway.
-            score = (len(now_pending), replacements(current))
-            if score >= best_score:
+            # replaces that resource, and values derived from its new computed attributes are
+            # unknown again; the next round starts from these planned values. Stop as soon as
+            # the attributes the custom checks read are known (replacements left over only
+            # blur computed values nobody judges; see checkov_worker.MARKED_ATTRIBUTES).
+            if round_number > 1 and len(now_pending) >= len(best_pending):
                 break  # no progress: what is left is unknown to Terraform itself
-            best_plan, best_pending, best_score = current, now_pending, score
+            best_plan, best_pending = current, now_pending
             if not now_pending:
                 break
     resolved_file = artifacts / "plan-resolved.json"

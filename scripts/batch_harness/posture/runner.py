@@ -95,6 +95,7 @@ class DirectoryResult:
     plan: PlanOutcome | None = None
     checkov_version: str = ""
     seconds: float = 0.0
+    checkov_seconds: float = 0.0
     resources: int = 0
 
     @property
@@ -144,6 +145,7 @@ class PostureResult:
                     "ok": d.ok,
                     "errors": d.errors,
                     "seconds": round(d.seconds, 2),
+                    "checkov_seconds": round(d.checkov_seconds, 2),
                     "resources": d.resources,
                     "checkov_version": d.checkov_version,
                     "plan": None
@@ -155,6 +157,7 @@ class PostureResult:
                         "pending": [list(p) for p in d.plan.pending],
                         "placeholders": d.plan.placeholders,
                         "plan_file": str(d.plan.plan_file) if d.plan.plan_file else None,
+                        "timings": d.plan.timings,
                     },
                     "findings": [
                         {
@@ -256,12 +259,6 @@ def _evaluations(worker: dict[str, Any], paths: _PathMap, plan_file: str | None)
     return by_key
 
 
-def _resource_type(address: str) -> str:
-    cleaned = re.sub(r'\["[^"]*"\]|\[\d+\]', "", address)
-    parts = cleaned.split(".")
-    return parts[-2] if len(parts) >= 2 else address
-
-
 def _inventory_address(entry: str) -> str:
     """checkov's resource inventory entries are ``/path/of/file.tf:address``."""
     return entry.split(":", 1)[1] if entry.startswith("/") and ":" in entry else entry
@@ -270,6 +267,11 @@ def _inventory_address(entry: str) -> str:
 def _base_address(address: str) -> str:
     """The address without instance keys: ``module.j["a"].aws_x.y[0]`` -> ``module.j.aws_x.y``."""
     return re.sub(r'\["[^"]*"\]|\[\d+\]', "", address)
+
+
+def _resource_type(address: str) -> str:
+    parts = _base_address(address).split(".")
+    return parts[-2] if len(parts) >= 2 else address
 
 
 def _module_prefix(address: str) -> str:
@@ -542,12 +544,12 @@ def scan_directory(
 
     spec = {
         "hcl_dir": str(hcl_root),
-        "plan_file": str(result.plan.raw_plan_file) if plan_file and result.plan.raw_plan_file else None,
-        "resolved_plan_file": str(plan_file) if plan_file else None,
+        "plan_file": str(plan_file) if plan_file else None,
         "workdir": str(scratch),
         "policies_dir": str(policies_dir),
         "var_files": [str(Path(f).resolve()) for f in var_files],
     }
+    checkov_started = time.monotonic()
     try:
         worker = run_checkov_worker(spec, scratch)
     except RuntimeError as error:
@@ -556,6 +558,7 @@ def scan_directory(
         return result
     (artifacts / "checkov.json").parent.mkdir(parents=True, exist_ok=True)
     (artifacts / "checkov.json").write_text(json.dumps(worker, indent=1))
+    result.checkov_seconds = time.monotonic() - checkov_started
     result.checkov_version = worker.get("checkov_version", "")
     result.errors += check_registry(worker, policies_dir)
     for report in worker.get("reports", []):

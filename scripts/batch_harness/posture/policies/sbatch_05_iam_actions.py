@@ -53,8 +53,12 @@ def statement_problems(statements: list[Statement]) -> list[str]:
             problems.append(f"{st.label}: Allow with NotAction {st.not_actions} grants everything else")
         for action in st.actions:
             text = action.strip()
-            if text == "*" or FULL_SERVICE.match(text) or WILDCARD_SERVICE.match(text):
-                problems.append(f"{st.label}: action {text!r} is a whole-service wildcard")
+            if text == "*":
+                problems.append(f"{st.label}: action '*' grants every action of every service")
+            elif FULL_SERVICE.match(text):
+                problems.append(f"{st.label}: action {text!r} grants every action of the service")
+            elif WILDCARD_SERVICE.match(text):
+                problems.append(f"{st.label}: action {text!r} matches actions of every service")
     return problems
 
 

@@ -154,6 +154,7 @@ locals {
 ################################################################################
 
 resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:Retention is an input (jobs.<key>.log_retention_days, default 30 days); a year of job logs is an opt-in cost, not a default. CKV_SBATCH_6 still requires a bounded retention and a KMS key.
   name              = var.log_group_name
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn

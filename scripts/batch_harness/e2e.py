@@ -12,7 +12,6 @@ in every case, unless ``--keep`` asked to keep a finished run for ``smoke``/``do
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -614,7 +613,3 @@ def _remove_state(root: Path) -> None:
     for name in ("session.json", "baseline.json", "emulator.log"):
         (root / name).unlink(missing_ok=True)
     remove_if_empty(root)
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

@@ -25,7 +25,7 @@ STYLES = {
 def make_console() -> Console:
     """A console for run output: wide enough for the tables when writing to a log or a pipe."""
     probe = Console()
-    return Console(highlight=False, width=None if probe.is_terminal else max(probe.width, 160))
+    return Console(highlight=False, width=None if probe.is_terminal else max(probe.width, 200))
 
 
 def _status(text: str) -> Text:

@@ -100,7 +100,7 @@ def test_aws_path_tags_names_and_proves_schedules_with_one_time_schedules(local_
     assert outcome.job.created_at is not None
     assert outcome.job.created_at / 1000 >= created["CreationDate"].timestamp() - 5
 
-    # Destroyed and swept by run id; the steps include the AWS-mode janitor safety net only on failure.
+    # Destroyed and swept by run id (the janitor found nothing left to remove).
     assert report.leaks == []
     assert not (tmp_path / "state").exists()
 

@@ -233,7 +233,7 @@ class Run:
         assert self.runner is not None
         with self.step("apply"), self.watchdog("terraform apply"):
             self.apply_started = True
-            self.runner.apply(self.variables, self.options.var_files)
+            self.runner.apply_with_retry(self.variables, self.options.var_files)
         if self.options.after_apply:
             self.options.after_apply(self)
 

@@ -47,6 +47,9 @@ provider "aws" {
 _SKIP_DIRS = {".git", ".venv", ".terraform", ".batch-harness", "node_modules", "__pycache__", "reports"}
 _LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.MULTILINE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Errors a second apply resolves (the tainted resource is replaced): a security group whose
+# default egress rule was already revoked by an earlier, retried request.
+RETRYABLE_APPLY_ERRORS = re.compile(r"revoking default IPv[46] egress rule.*InvalidPermission\.NotFound", re.DOTALL)
 
 
 class TerraformError(RuntimeError):
@@ -299,6 +302,21 @@ class TerraformRunner:
         if code != 2:
             raise TerraformError("plan -detailed-exitcode", code, out or "", err or "")
         return re.findall(r"^\s*# (\S+) (?:will|must)", out or "", re.MULTILINE) or ["<unparsed changes>"]
+
+    def apply_with_retry(
+        self,
+        variables: Mapping[str, Any] | None = None,
+        var_files: Iterable[str | os.PathLike[str]] = (),
+        attempts: int = 2,
+    ) -> None:
+        """``apply``, repeated (terratest-style) when the error is a known transient one."""
+        for attempt in range(1, attempts + 1):
+            try:
+                self.apply(variables, var_files)
+                return
+            except TerraformError as error:
+                if attempt == attempts or not RETRYABLE_APPLY_ERRORS.search(error.stderr):
+                    raise
 
     def apply(
         self, variables: Mapping[str, Any] | None = None, var_files: Iterable[str | os.PathLike[str]] = ()

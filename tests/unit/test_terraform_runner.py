@@ -135,3 +135,23 @@ def test_runner_env_pointing_at_a_missing_cli_config_still_uses_the_mirror(tmp_p
     (tmp_path / "main.tf").write_text("")
     runner = TerraformRunner(tmp_path, env={"TF_CLI_CONFIG_FILE": str(tmp_path / "missing.rc")})
     assert f'path    = "{mirror}"' in Path(runner.env["TF_CLI_CONFIG_FILE"]).read_text()
+
+
+def test_apply_is_repeated_only_for_known_transient_errors(tmp_path, monkeypatch):
+    (tmp_path / "main.tf").write_text("")
+    runner = TerraformRunner(tmp_path)
+    errors = [
+        TerraformError("apply", 1, "", "Error: revoking default IPv4 egress rule ... InvalidPermission.NotFound"),
+        TerraformError("apply", 1, "", "Error: creating queue: AccessDenied"),
+    ]
+    calls = []
+
+    def failing_apply(*args):
+        calls.append(args)
+        if errors:
+            raise errors.pop(0)
+
+    monkeypatch.setattr(runner, "apply", failing_apply)
+    with pytest.raises(TerraformError, match="AccessDenied"):
+        runner.apply_with_retry()  # transient first error retried, the real one raised
+    assert len(calls) == 2

@@ -8,6 +8,7 @@ the removed ``-force``, ``output(name)`` raises) are never used.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -23,13 +24,14 @@ import python_terraform
 import tftest
 
 MIRROR_ENV = "BATCH_HARNESS_PROVIDER_MIRROR"
-# Where machine images and Terraform itself conventionally keep a filesystem mirror.
+# Where Terraform's implied local mirrors live, plus any folder directly under /opt (where
+# machine images put add-on software), as glob patterns.
 MIRROR_CANDIDATES = (
-    "/opt/tf-plugins",
     "~/.terraform.d/plugins",
     "~/.local/share/terraform/plugins",
     "/usr/local/share/terraform/plugins",
     "/usr/share/terraform/plugins",
+    "/opt/*",
 )
 OVERRIDE_FILE = "zz_batch_harness_override.tf"
 # Offline plans need no endpoint: fake keys, and no STS/IMDS calls from the provider itself.
@@ -85,9 +87,9 @@ def find_provider_mirror() -> Path | None:
             raise FileNotFoundError(f"{MIRROR_ENV}={explicit} is not a directory")
         return path
     for candidate in MIRROR_CANDIDATES:
-        path = Path(candidate).expanduser()
-        if any(path.glob("*/hashicorp/aws/*")):
-            return path
+        for path in sorted(glob.glob(os.path.expanduser(candidate))):
+            if any(Path(path).glob("*/hashicorp/aws/*")):
+                return Path(path)
     return None
 
 

@@ -14,9 +14,9 @@ CLEAN = """\
 CRON_TZ=Europe/Berlin
 LOG_LEVEL=info
 30 2 * * * /usr/local/bin/backup.sh --full
-15 3 1,15 * mon /opt/report.sh
+15 3 1,15 * mon report.sh
 """
-BROKEN = CLEAN + "@reboot /opt/start.sh\nMAILTO=ops@example.com\nAPI_KEY=abc\n"
+BROKEN = CLEAN + "@reboot start.sh\nMAILTO=ops@example.com\nAPI_KEY=abc\n"
 
 
 def run(argv: list[str]) -> int:

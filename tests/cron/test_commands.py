@@ -11,7 +11,7 @@ from batch_harness.cron.commands import KEY_MAX, job_key, needs_shell, sanitize_
     ("command", "shell"),
     [
         ("/usr/bin/find /tmp -mtime +7 -delete", False),
-        ("/opt/a.sh --name 'a b' \"c d\"", False),
+        ("./a.sh --name 'a b' \"c d\"", False),
         ("echo '$HOME && `x`'", False),  # all quoted literally
         ("echo a\\&\\&b", False),  # escaped
         ("a && b", True),
@@ -42,7 +42,7 @@ def test_needs_shell(command: str, shell: bool) -> None:
 
 
 def test_to_argv() -> None:
-    assert to_argv("/opt/a.sh --name 'a b'") == ["/opt/a.sh", "--name", "a b"]
+    assert to_argv("./a.sh --name 'a b'") == ["./a.sh", "--name", "a b"]
     assert to_argv("a && b", "/bin/bash") == ["/bin/bash", "-c", "a && b"]
 
 

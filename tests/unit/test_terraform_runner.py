@@ -155,3 +155,11 @@ def test_apply_is_repeated_only_for_known_transient_errors(tmp_path, monkeypatch
     with pytest.raises(TerraformError, match="AccessDenied"):
         runner.apply_with_retry()  # transient first error retried, the real one raised
     assert len(calls) == 2
+
+
+def test_mirror_is_auto_detected_from_a_candidate_pattern(tmp_path, monkeypatch):
+    monkeypatch.delenv(tfmod.MIRROR_ENV, raising=False)
+    (tmp_path / "image-tools/registry.terraform.io/hashicorp/aws/5.0.0/linux_amd64").mkdir(parents=True)
+    (tmp_path / "unrelated").mkdir()
+    monkeypatch.setattr(tfmod, "MIRROR_CANDIDATES", (str(tmp_path / "none"), str(tmp_path / "*")))
+    assert tfmod.find_provider_mirror() == tmp_path / "image-tools"

@@ -240,17 +240,7 @@ class Run:
     def check_plan(self) -> None:
         assert self.runner is not None
         with self.step("second plan is empty") as record:
-            if self.local:
-                self.report.plan_changes = self.runner.plan_is_empty(self.variables, self.options.var_files)
-            else:
-                # TerraformRunner.plan_is_empty (python-terraform) does not pass the runner's
-                # environment, and a real-account run needs it (credentials, region, endpoint).
-                plan = self.runner.plan(self.variables, self.options.var_files)
-                self.report.plan_changes = [
-                    address
-                    for address, change in plan.resource_changes.items()
-                    if set(change.get("actions", [])) - {"no-op", "read"}
-                ]
+            self.report.plan_changes = self.runner.plan_is_empty(self.variables, self.options.var_files)
             if self.report.plan_changes:
                 record.detail = "still changing: " + ", ".join(self.report.plan_changes)
             else:

@@ -1,9 +1,9 @@
 """Run Terraform for the harness: offline provider installation, plan/apply/destroy, diagnostics.
 
-tftest drives init/plan/apply/destroy/output (it is the maintained runner). python-terraform
-0.10.1 is used for one thing it does right on Terraform >= 1.0: ``plan -detailed-exitcode``
-(its default), which answers "is the second plan empty?". Its broken calls (``destroy`` passes
-the removed ``-force``, ``output(name)`` raises) are never used.
+tftest drives every command (it is the maintained runner) with the runner's own environment.
+python-terraform 0.10.1 is not used: besides its known breakages on Terraform >= 1.0 (``destroy``
+passes the removed ``-force``, ``output(name)`` raises), it cannot take a per-call environment —
+an ``env=`` dict is turned into a ``-var-file`` of the whole environment.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import python_terraform
 import tftest
 
 MIRROR_ENV = "BATCH_HARNESS_PROVIDER_MIRROR"
@@ -208,7 +207,7 @@ def _resource_type(address: str) -> str:
 
 
 class TerraformRunner:
-    """One root config directory, driven through tftest (and python-terraform for exit codes)."""
+    """One root config directory, driven through tftest with this runner's environment."""
 
     def __init__(
         self,
@@ -289,20 +288,16 @@ class TerraformRunner:
     ) -> list[str]:
         """Addresses a fresh plan would still change; ``[]`` means the plan is empty."""
         self.init()
-        tf = python_terraform.Terraform(working_dir=str(self.workdir), terraform_bin_path=self.binary)
-        code, out, err = tf.plan(
-            no_color=python_terraform.IsFlagged,
-            input=False,
-            var_file=[str(Path(f).resolve()) for f in var_files] or None,
-            var={k: v if isinstance(v, str) else json.dumps(v) for k, v in (variables or {}).items()} or None,
-            capture_output=True,
-            raise_on_error=False,
-            env=self.env,
-        )
+        args = ["-detailed-exitcode", "-input=false", "-no-color", *self._var_args(variables, var_files)]
+        try:
+            result = self._tf.execute_command("plan", *args)  # raises on 1 and 11; 2 = changes
+        except tftest.TerraformTestError as error:
+            raise TerraformError("plan -detailed-exitcode", 1, "", error.args[-1]) from None
+        code, out = result.retcode, result.out
         if code == 0:
             return []
         if code != 2:
-            raise TerraformError("plan -detailed-exitcode", code, out or "", err or "")
+            raise TerraformError("plan -detailed-exitcode", code, out or "", result.err or "")
         return re.findall(r"^\s*# (\S+) (?:will|must)", out or "", re.MULTILINE) or ["<unparsed changes>"]
 
     def apply_with_retry(

@@ -118,7 +118,7 @@ resource "aws_sqs_queue" "q" {
     plan = runner.plan(variables={"size": 60})
     assert list(plan.of_type("aws_sqs_queue")) == ["aws_sqs_queue.q"]
     assert plan.planned_resources["aws_sqs_queue.q"]["name"] == "q-60"
-    # python-terraform's detailed exit code: a resource to create means the plan is not empty.
+    # plan -detailed-exitcode: a resource to create means the plan is not empty.
     assert runner.plan_is_empty(variables={"size": 60}) == ["aws_sqs_queue.q"]
 
 
@@ -163,3 +163,14 @@ def test_mirror_is_auto_detected_from_a_candidate_pattern(tmp_path, monkeypatch)
     (tmp_path / "unrelated").mkdir()
     monkeypatch.setattr(tfmod, "MIRROR_CANDIDATES", (str(tmp_path / "none"), str(tmp_path / "*")))
     assert tfmod.find_provider_mirror() == tmp_path / "image-tools"
+
+
+@pytest.mark.plan
+def test_plan_is_empty_runs_with_the_runner_environment(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        PROVIDER_BLOCK
+        + 'variable "size" {\n  type = number\n}\nresource "aws_sqs_queue" "q" {\n  name = "q-${var.size}"\n}\n'
+    )
+    # The variable exists only in the runner's environment: it must reach terraform.
+    runner = TerraformRunner(tmp_path, env={"TF_VAR_size": "60"}, offline_provider=True)
+    assert runner.plan_is_empty() == ["aws_sqs_queue.q"]

@@ -20,7 +20,7 @@ demo: $(STAMP)
 
 ## test: the whole test suite (unit, plan, validation, posture, e2e)
 test: $(STAMP)
-	$(BIN)/pytest tests/ -n $(JOBS) --dist loadgroup
+	$(BIN)/pytest tests/ -n $(JOBS) --dist loadgroup --no-loadscope-reorder
 
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks

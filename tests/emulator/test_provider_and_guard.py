@@ -33,7 +33,7 @@ def test_override_points_every_service_at_the_endpoint() -> None:
         "skip_requesting_account_id  = true",
         "skip_metadata_api_check     = true",
         "s3_use_path_style           = true",
-        "max_retries                 = 2",
+        "max_retries                 = 5",
         'region                      = "us-east-1"',
         'access_key                  = "testing"',
     ):

@@ -4,7 +4,8 @@ One apply of the example (module scope) into a fresh emulator account; each test
 schedule through the harness's delivery (schedule and target read back from the API, the
 schedule role's permission to start the state machine evaluated, the input Scheduler would send)
 and reads the execution back: its history and the Batch jobs it submitted, with the times Batch
-reports. The account is discarded at the end (destroy is not what these tests are about).
+reports. The same apply serves the least-privilege check of the state machines' roles (issue 4).
+The account is discarded at the end (destroy is not what these tests are about).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from batch_harness import pipelines as pl
 from batch_harness.delivery import AccountInfo, Delivery, deliver_all
 from batch_harness.emulator import LocalAccount
 from batch_harness.permissions import LocalPermissions
+from batch_harness.posture.least_privilege import deployed_problems
 from batch_harness.schedules import Schedule, discover
 from batch_harness.terraform import TerraformRunner
 
@@ -38,6 +40,7 @@ class Stack:
     runner: TerraformRunner
     outputs: dict[str, Any]
     schedules: list[Schedule]
+    state: dict[str, Any]
 
     def clients(self, service: str) -> Any:
         return self.account.client(service)
@@ -79,7 +82,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             r["values"]["name"]: r["values"]["arn"] for r in _resources(state) if r["type"] == "aws_batch_job_queue"
         }
         schedules = discover(account.client, state)  # read back from the API, as delivered
-        yield Stack(account, runner, outputs, schedules)
+        yield Stack(account, runner, outputs, schedules, state)
     finally:
         account.stop()
 
@@ -202,6 +205,17 @@ def test_manual_start_without_input_defaults_the_scheduled_time(stack: Stack) ->
     env = {e["name"]: e["value"] for e in job["container"]["environment"]}
     scheduled = dt.datetime.fromisoformat(env["BATCH_PIPELINE_SCHEDULED_TIME"].replace("Z", "+00:00"))
     assert abs((scheduled - started).total_seconds()) < 5
+
+
+def test_pipeline_roles_are_least_privilege(stack: Stack) -> None:
+    """Issue 4 on this apply: every state machine's role, read back from IAM, is least privilege."""
+    problems, expectations = deployed_problems(stack.clients("iam"), stack.state)
+    pipelines = [e for e in expectations if e.kind == "pipeline"]
+    assert {e.role_arn for e in pipelines} == {p["role_arn"] for p in stack.outputs["pipelines"].values()}, (
+        "every state machine's role is checked"
+    )
+    assert all(e.must_allow and e.must_deny for e in pipelines)
+    assert problems == []
 
 
 def test_second_plan_is_empty(stack: Stack) -> None:

@@ -1,4 +1,4 @@
-"""Posture test fixtures: each expensive scan runs once per session (tests share one worker)."""
+"""Posture test fixtures: each expensive scan runs once per session (the tests using it share an xdist group)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from batch_harness.cli import main
 
 from .conftest import FIXTURES
 
-pytestmark = [pytest.mark.posture, pytest.mark.xdist_group("posture")]
+pytestmark = pytest.mark.posture
 
 
 def test_posture_fails_and_names_the_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,7 @@ from batch_harness.posture.cli import register  # noqa: F401 - the CLI entry mus
 
 from .conftest import FIXTURES, finding
 
-pytestmark = [pytest.mark.posture, pytest.mark.xdist_group("posture")]
+pytestmark = pytest.mark.posture
 
 LOG_GROUPS_FAIL = FIXTURES / "sbatch_06_log_groups" / "fail"
 

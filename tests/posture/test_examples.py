@@ -13,7 +13,7 @@ from batch_harness.posture import PostureResult, default_directories, run_postur
 from .conftest import FIXTURES, finding
 
 # A session scan of several directories can take minutes on a busy 2-core machine.
-pytestmark = [pytest.mark.posture, pytest.mark.xdist_group("posture"), pytest.mark.timeout(2400)]
+pytestmark = [pytest.mark.posture, pytest.mark.xdist_group("posture-repo"), pytest.mark.timeout(2400)]
 
 BAD_INPUTS = FIXTURES / "module_bad_inputs"
 

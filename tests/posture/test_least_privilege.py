@@ -3,7 +3,8 @@
 examples/complete is applied into a fresh local account; every schedule, pipeline, job and
 execution role is read back from IAM and evaluated with the harness's IAM evaluator. Then one
 schedule role is widened through the IAM API (as a console click or another stack would) and
-the same check must report exactly that role.
+the same check must report exactly that role. The pipeline roles are checked on the apply the
+pipeline end-to-end tests already make (tests/pipeline/test_e2e.py).
 """
 
 from __future__ import annotations
@@ -54,15 +55,3 @@ def test_deployed_roles_are_least_privilege_and_widening_is_caught(deployed) -> 
     assert problems, "a SubmitJob grant on every queue must be reported"
     assert all(role_name in p for p in problems), problems
     assert any("should be denied batch:SubmitJob" in p for p in problems), problems
-
-
-def test_pipeline_roles_are_least_privilege(request: pytest.FixtureRequest, harness_repo_root: Path) -> None:
-    example = harness_repo_root / "examples" / "pipeline"
-    if not (example / "main.tf").is_file():
-        pytest.skip("examples/pipeline does not exist yet (issue 5)")
-    stack = request.getfixturevalue("applied")(example)
-    problems, expectations = deployed_problems(stack.clients("iam"), stack.state())
-    pipelines = [e for e in expectations if e.kind == "pipeline"]
-    assert pipelines, "the pipeline example must deploy a state machine whose role is checked"
-    assert all(e.must_allow and e.must_deny for e in pipelines)
-    assert problems == []

@@ -16,7 +16,7 @@ from batch_harness.posture import CUSTOM_CHECKS
 from .conftest import FIXTURES, SUITE, finding
 
 # A session scan of several directories can take minutes on a busy 2-core machine.
-pytestmark = [pytest.mark.posture, pytest.mark.xdist_group("posture"), pytest.mark.timeout(2400)]
+pytestmark = [pytest.mark.posture, pytest.mark.xdist_group("posture-suite"), pytest.mark.timeout(2400)]
 
 BOTH = ("hcl", "plan")
 HCL = ("hcl",)  # data sources: checkov's plan scan does not read them

@@ -43,6 +43,20 @@ def test_cli_config_takes_mirrored_providers_offline_and_others_direct(tmp_path,
     assert 'exclude = ["registry.terraform.io/hashicorp/aws"]' in config
 
 
+def test_runs_with_different_mirrors_never_share_a_cli_config_file(tmp_path, monkeypatch):
+    # Parallel runs (xdist workers, two users) once rewrote one shared file under each other.
+    monkeypatch.delenv("TF_CLI_CONFIG_FILE", raising=False)
+    configs = {}
+    for name in ("a", "b", "a"):
+        mirror = tmp_path / name
+        (mirror / "registry.terraform.io/hashicorp/aws/5.0.0/linux_amd64").mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(tfmod.MIRROR_ENV, str(mirror))
+        configs.setdefault(name, set()).add(tfmod.cli_config_env(cache_dir=tmp_path / "cache")["TF_CLI_CONFIG_FILE"])
+    assert len(configs["a"]) == 1 and configs["a"] != configs["b"]
+    for name, (path,) in configs.items():
+        assert f'path    = "{tmp_path / name}"' in Path(path).read_text()
+
+
 def test_existing_user_cli_config_is_respected(tmp_path, monkeypatch):
     user_config = tmp_path / "terraformrc"
     user_config.write_text("")
@@ -135,6 +149,14 @@ def test_runner_env_pointing_at_a_missing_cli_config_still_uses_the_mirror(tmp_p
     (tmp_path / "main.tf").write_text("")
     runner = TerraformRunner(tmp_path, env={"TF_CLI_CONFIG_FILE": str(tmp_path / "missing.rc")})
     assert f'path    = "{mirror}"' in Path(runner.env["TF_CLI_CONFIG_FILE"]).read_text()
+
+
+def test_terraform_runs_with_a_lazier_go_collector_unless_the_caller_chose_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("GOGC", raising=False)
+    assert TerraformRunner(tmp_path).env["GOGC"] == tfmod.GO_GC_PERCENT
+    monkeypatch.setenv("GOGC", "150")
+    assert TerraformRunner(tmp_path).env["GOGC"] == "150"
+    assert TerraformRunner(tmp_path, env={"GOGC": "off"}).env["GOGC"] == "off"
 
 
 def test_apply_is_repeated_only_for_known_transient_errors(tmp_path, monkeypatch):

@@ -70,13 +70,14 @@ def original(owner: Any, attr: str) -> Any:
 
 
 def all_patches() -> list[Patch]:
-    from . import batch, batch_jobs, ec2, events, iam, stepfunctions
+    from . import batch, batch_jobs, ec2, events, iam, scheduler, stepfunctions
 
     return [
         *batch.PATCHES,
         *batch_jobs.PATCHES,
         *stepfunctions.PATCHES,
         *events.PATCHES,
+        *scheduler.PATCHES,
         *iam.PATCHES,
         *ec2.PATCHES,
     ]

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .compat import applied, batch_jobs, events, installed_moto_version
+from .replay import RetryReplay
 
 PREFIX = "/moto-api/batch-harness/"
 
@@ -47,6 +48,7 @@ class ControlMiddleware:
     def __init__(self, app: Callable[..., Iterable[bytes]], info: dict[str, Any]):
         self.app = app
         self.info = info
+        self.replay = app if isinstance(app, RetryReplay) else None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -73,6 +75,7 @@ class ControlMiddleware:
                 "patches": applied(),
                 "pid": os.getpid(),
                 "batch_events": batch_jobs.emit_events_enabled(),
+                "sdk_retries_replayed": self.replay.replayed if self.replay else 0,
                 **self.info,
             }
         if route == "batch-failure":

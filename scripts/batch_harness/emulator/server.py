@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     from werkzeug.serving import make_server
 
     from .control import ControlMiddleware
+    from .replay import RetryReplay
 
     class RequestHandler(MotoRequestHandler):
         def log_request(self, code: Any = "-", size: Any = "-") -> None:
@@ -142,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
 
     info: dict[str, Any] = {"batch_docker": batch_docker}
     dispatcher = DomainDispatcherApplication(create_backend_app)
-    app = ControlMiddleware(dispatcher, info)
+    app = ControlMiddleware(RetryReplay(dispatcher), info)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=RequestHandler)
     port = server.server_port
     os.environ["MOTO_PORT"] = str(port)  # the Step Functions engine calls back here

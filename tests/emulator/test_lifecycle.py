@@ -11,6 +11,7 @@ import sys
 import textwrap
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -85,35 +86,37 @@ CHILD = textwrap.dedent(
     import sys, time
     from batch_harness.emulator import LocalAccount
     account = LocalAccount.start(prewarm=False)
-    print(account.pid, account.port, flush=True)
+    print(account.pid, account.port, account.log_path.parent, flush=True)
     if sys.argv[1] == "linger":
         time.sleep(600)
     """
 )
 
 
-def _child(mode: str) -> tuple[subprocess.Popen[str], int, int]:
+def _child(mode: str) -> tuple[subprocess.Popen[str], int, int, Path]:
     process = subprocess.Popen(
         [sys.executable, "-c", CHILD, mode], stdout=subprocess.PIPE, text=True, start_new_session=True
     )
     assert process.stdout is not None
-    line = process.stdout.readline()
-    pid, port = (int(value) for value in line.split())
-    return process, pid, port
+    pid, port, workdir = process.stdout.readline().split()
+    return process, int(pid), int(port), Path(workdir)
 
 
 def test_atexit_stops_the_server_when_the_owner_exits_without_stop() -> None:
-    process, pid, port = _child("exit")
+    process, pid, port, workdir = _child("exit")
     assert process.wait(timeout=60) == 0
     assert _gone_within(pid, 5)
     assert _port_free(port)
+    assert not workdir.exists()
 
 
 def test_server_exits_when_its_owner_is_killed() -> None:
-    process, pid, _ = _child("linger")
+    process, pid, _, workdir = _child("linger")
+    assert workdir.is_dir()
     os.killpg(process.pid, signal.SIGKILL)  # no atexit can run: the server's parent watch must act
     process.wait(timeout=10)
     assert _gone_within(pid, 10)
+    assert not workdir.exists(), "the server must remove its killed owner's scratch folder"
 
 
 def test_start_failure_raises_with_the_server_log() -> None:

@@ -109,6 +109,8 @@ class LocalAccount:
             "--parent-pid",
             str(os.getpid()),
         ]
+        if log_dir is None:
+            command += ["--owned-dir", str(workdir)]  # a killed owner cannot remove it: the server does
         if emit_batch_events:
             command.append("--emit-batch-events")
         if not prewarm:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -44,6 +45,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--ready-file", type=Path, help="write {port, pid, endpoint} here once serving")
     parser.add_argument("--parent-pid", type=int, help="exit when this process is gone (no orphans)")
+    parser.add_argument(
+        "--owned-dir",
+        type=Path,
+        help="the parent's scratch folder for this server: removed when the server exits because the parent is gone",
+    )
     parser.add_argument(
         "--no-prewarm",
         dest="prewarm",
@@ -94,7 +100,7 @@ def _prewarm(dispatcher: Any, region: str = "us-east-1") -> None:
             print(f"batch-harness emulator: prewarm of {service} failed: {error!r}", flush=True)
 
 
-def _watch_parent(parent_pid: int, stop: threading.Event, shutdown: Any) -> None:
+def _watch_parent(parent_pid: int, stop: threading.Event, shutdown: Any, orphaned: threading.Event) -> None:
     original_parent = os.getppid()
     while not stop.wait(0.5):
         try:
@@ -106,6 +112,7 @@ def _watch_parent(parent_pid: int, stop: threading.Event, shutdown: Any) -> None
             alive = True
         if not alive:
             print("batch-harness emulator: parent process is gone, stopping", flush=True)
+            orphaned.set()
             shutdown()
             return
 
@@ -160,8 +167,11 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, lambda *_: shutdown())
     signal.signal(signal.SIGINT, lambda *_: shutdown())
+    orphaned = threading.Event()
     if args.parent_pid:
-        threading.Thread(target=_watch_parent, args=(args.parent_pid, stopping, shutdown), daemon=True).start()
+        threading.Thread(
+            target=_watch_parent, args=(args.parent_pid, stopping, shutdown, orphaned), daemon=True
+        ).start()
 
     ready = {"port": port, "pid": os.getpid(), "endpoint": endpoint, "batch_docker": batch_docker}
     if args.ready_file:
@@ -180,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.server_close()
     print(f"batch-harness emulator stopped after {time.monotonic() - started:.1f}s", flush=True)
+    if orphaned.is_set() and args.owned_dir:
+        shutil.rmtree(args.owned_dir, ignore_errors=True)
     return 0
 
 

@@ -68,6 +68,7 @@ def test_no_mirror_means_normal_registry_init(tmp_path, monkeypatch):
     monkeypatch.delenv(tfmod.MIRROR_ENV, raising=False)
     monkeypatch.delenv("TF_CLI_CONFIG_FILE", raising=False)
     monkeypatch.setattr(tfmod, "MIRROR_CANDIDATES", (str(tmp_path / "none"),))
+    monkeypatch.setattr(tfmod, "_mirror_installed_with_the_machine", lambda: None)
     assert tfmod.cli_config_env(cache_dir=tmp_path) == {}
 
 
@@ -185,6 +186,17 @@ def test_mirror_is_auto_detected_from_a_candidate_pattern(tmp_path, monkeypatch)
     (tmp_path / "unrelated").mkdir()
     monkeypatch.setattr(tfmod, "MIRROR_CANDIDATES", (str(tmp_path / "none"), str(tmp_path / "*")))
     assert tfmod.find_provider_mirror() == tmp_path / "image-tools"
+
+
+def test_mirror_installed_with_the_machine_is_found_two_levels_below_the_root(tmp_path):
+    (tmp_path / "vendor/tf-plugins/registry.terraform.io/hashicorp/aws/5.0.0/linux_amd64").mkdir(parents=True)
+    (tmp_path / "tmp/cache/registry.terraform.io/hashicorp/aws/5.0.0/linux_amd64").mkdir(parents=True)
+    (tmp_path / "another/tool").mkdir(parents=True)
+    found = tfmod._mirror_installed_with_the_machine.__wrapped__(tmp_path)
+    assert found == tmp_path / "vendor/tf-plugins"  # scratch space (tmp) is never taken
+    (tmp_path / "vendor/tf-plugins/registry.terraform.io").rename(tmp_path / "vendor/tf-plugins/moved")
+    (tmp_path / "vendor/tf-plugins/moved").rename(tmp_path / "another/tool/registry.terraform.io")
+    assert tfmod._mirror_installed_with_the_machine.__wrapped__(tmp_path) == tmp_path / "another/tool"
 
 
 @pytest.mark.plan

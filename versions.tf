@@ -6,10 +6,11 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # 5.60: compute_environment_order and job_state_time_limit_action on job queues and the
-      # arn_parse function are all present. < 6.0: provider 6 renames
-      # aws_batch_compute_environment.compute_environment_name_prefix to name_prefix.
-      version = ">= 5.60, < 6.0"
+      # 5.63.1: added the job queue's job_state_time_limit_action, the newest feature used here
+      # according to the provider changelog (provider::aws::arn_parse came in 5.40).
+      # < 7.0: every argument used exists in 5.100.0 and 6.62.0 alike (tests/schema proves it);
+      # the compute environment is named by the provider because 6.0 renamed its name arguments.
+      version = ">= 5.63.1, < 7.0"
     }
   }
 }

@@ -81,9 +81,11 @@ resource "aws_launch_template" "this" {
 ################################################################################
 
 resource "aws_batch_compute_environment" "this" {
-  compute_environment_name_prefix = "${var.name}-"
-  type                            = "MANAGED"
-  state                           = var.state
+  # No name argument: provider 5.x calls it compute_environment_name[_prefix], 6.x name[_prefix],
+  # and neither accepts the other's. Left out, both generate a unique "terraform-<26 digits>"
+  # name, which keeps create_before_destroy replacements possible; the Name tag carries var.name.
+  type  = "MANAGED"
+  state = var.state
   # Null: the AWSServiceRoleForBatch service-linked role.
   service_role = var.service_role
 
@@ -129,14 +131,14 @@ resource "aws_batch_compute_environment" "this" {
     }
   }
 
-  tags = var.tags
+  tags = merge(var.tags, { Name = var.name })
 
   # The environment can only be deleted once its instance role still works; otherwise it may
   # stick in DELETING.
   depends_on = [aws_iam_role_policy_attachment.instance]
 
   lifecycle {
-    # A replacement is created (new name from the prefix) and swapped into the queues before the
+    # A replacement is created (under a new generated name) and swapped into the queues before the
     # old environment is deleted.
     create_before_destroy = true
     # Batch scales desired_vcpus itself.

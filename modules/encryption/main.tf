@@ -1,4 +1,5 @@
 data "aws_partition" "current" {}
+# Read as .id: provider 6 deprecates .name for .region, which 5.x does not have.
 data "aws_region" "current" {}
 
 locals {
@@ -7,7 +8,7 @@ locals {
   # The account comes from the key's own ARN: no sts:GetCallerIdentity at plan time.
   account_id = provider::aws::arn_parse(local.key_arn).account_id
   partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.name
+  region     = data.aws_region.current.id
 }
 
 resource "aws_kms_key" "this" {

@@ -1,9 +1,10 @@
 data "aws_partition" "current" {}
+# Read as .id: provider 6 deprecates .name for .region, which 5.x does not have.
 data "aws_region" "current" {}
 
 locals {
   partition = data.aws_partition.current.partition
-  region    = data.aws_region.current.name
+  region    = data.aws_region.current.id
   fargate   = var.platform == "FARGATE"
 
   # Retried: infrastructure and capacity losses, which say nothing about the job itself

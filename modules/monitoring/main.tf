@@ -6,11 +6,12 @@
 #   dashboard.tf      optional CloudWatch dashboard
 
 data "aws_partition" "current" {}
+# Read as .id: provider 6 deprecates .name for .region, which 5.x does not have.
 data "aws_region" "current" {}
 
 locals {
   partition = data.aws_partition.current.partition
-  region    = data.aws_region.current.name
+  region    = data.aws_region.current.id
   # The console host of each partition, for links in notifications.
   console_host = lookup({
     "aws"        = "console.aws.amazon.com"

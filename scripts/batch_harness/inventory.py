@@ -89,12 +89,14 @@ def _paginate(client: Any, method: str, key: str, **kwargs: Any) -> Iterator[Any
 def _batch(c: Clients) -> Iterator[Resource]:
     batch = c("batch")
     for ce in _paginate(batch, "describe_compute_environments", "computeEnvironments"):
+        tags = _tags(ce.get("tags"))
         yield Resource(
             "batch compute environment",
             ce["computeEnvironmentName"],
             ce["computeEnvironmentArn"],
-            ce["computeEnvironmentName"],
-            _tags(ce.get("tags")),
+            # The module lets the provider generate the name; the readable one is the Name tag.
+            dict(tags).get("Name") or ce["computeEnvironmentName"],
+            tags,
         )
     for q in _paginate(batch, "describe_job_queues", "jobQueues"):
         yield Resource("batch job queue", q["jobQueueName"], q["jobQueueArn"], q["jobQueueName"], _tags(q.get("tags")))

@@ -11,7 +11,7 @@ import pytest
 
 from batch_harness import commands
 from batch_harness.delivery import Delivery
-from batch_harness.inventory import RUN_TAG, Inventory, Resource, _already_listed, left_behind, of_run
+from batch_harness.inventory import RUN_TAG, Inventory, Resource, _already_listed, _batch, left_behind, of_run
 from batch_harness.oneshot import OneTimeProver, Trigger, at_expression, cron_expression
 from batch_harness.schedules import Schedule, Target
 
@@ -195,6 +195,39 @@ def test_tagging_api_duplicates_of_listed_resources_are_recognised():
     assert _already_listed("arn:aws:logs:r:1:log-group:/aws/batch/job", known)
     assert _already_listed("arn:aws:sns:r:1:topic", known)
     assert not _already_listed("arn:aws:ec2:r:1:vpc/vpc-2", known)
+
+
+GENERATED = "terraform-20261203130912345600000001"
+
+
+class OneComputeEnvironment:
+    """describe_compute_environments with one environment named by the provider, as the module does."""
+
+    def can_paginate(self, name: str) -> bool:
+        return False
+
+    def describe_compute_environments(self, **_: Any) -> dict[str, Any]:
+        return {
+            "computeEnvironments": [
+                {
+                    "computeEnvironmentName": GENERATED,
+                    "computeEnvironmentArn": f"arn:aws:batch:r:1:compute-environment/{GENERATED}",
+                    "tags": {"Name": "app-bh1-fargate"},
+                }
+            ]
+        }
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda **_: {}
+
+
+def test_compute_environment_is_deleted_by_its_generated_name_and_shown_and_matched_by_its_name_tag():
+    (environment,) = [
+        r for r in _batch(lambda service: OneComputeEnvironment()) if r.kind == "batch compute environment"
+    ]
+    assert environment.id == GENERATED
+    assert str(environment).startswith("batch compute environment app-bh1-fargate (")
+    assert of_run(Inventory([environment]), lambda service: NoTags(), "bh1") == [environment]
 
 
 # -- CLI ----------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 # Just enough network for the examples to run in an empty account: private subnets for the
 # jobs (no public IPs) and one NAT gateway for their egress to ECR, CloudWatch Logs and
 # Secrets Manager. Production setups usually add VPC endpoints and a NAT gateway per zone.
+# Read as .id: provider 6 deprecates .name for .region, which 5.x does not have.
 data "aws_region" "current" {}
 
 locals {
-  azs = [for suffix in var.az_suffixes : "${data.aws_region.current.name}${suffix}"]
+  azs = [for suffix in var.az_suffixes : "${data.aws_region.current.id}${suffix}"]
 }
 
 resource "aws_vpc" "this" {

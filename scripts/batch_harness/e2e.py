@@ -25,7 +25,7 @@ from rich.live import Live
 from . import account_local
 from .account_aws import AwsAccount
 from .delivery import AccountInfo, Delivery, deliver_all, plan_deliveries
-from .interrupts import Interrupted, SignalGuard, Watchdog, reap_children, terraform_children
+from .interrupts import Interrupted, SignalGuard
 from .inventory import Inventory, Resource, left_behind, of_run, take_inventory
 from .janitor import Janitor
 from .jobs import Outcome, Waiter, failures
@@ -64,7 +64,7 @@ class RunOptions:
     after_apply: Hook | None = None
     before_destroy: Hook | None = None
     batch_fail_after: int | None = None
-    # A Terraform apply/destroy running longer is interrupted (a provider retrying forever).
+    # A Terraform command running longer is interrupted (a provider retrying forever).
     terraform_timeout: float = 1200.0
 
 
@@ -175,9 +175,6 @@ class Run:
             mark = "[green]ok[/green]" if record.ok else "[red]failed[/red]"
             self.log(f"{name}: {mark} ({record.seconds:.1f}s){' — ' + record.detail if record.detail else ''}")
 
-    def watchdog(self, what: str) -> Watchdog:
-        return Watchdog(self.options.terraform_timeout, what, self.log)
-
     def clients(self, service: str) -> Any:
         # One client per service and account: creating a boto3 client costs ~0.3 s.
         key = (id(self.account), service)
@@ -225,13 +222,13 @@ class Run:
                 name = run_name(workdir, self.run_id, self.options.var_files)
                 if name and "name" not in self.variables:
                     self.variables["name"] = name
-            self.runner = TerraformRunner(workdir, env=self.account.env())
+            self.runner = TerraformRunner(workdir, env=self.account.env(), timeout=self.options.terraform_timeout)
             self.runner.init()
             record.detail = str(workdir)
 
     def apply(self) -> None:
         assert self.runner is not None
-        with self.step("apply"), self.watchdog("terraform apply"):
+        with self.step("apply"):
             self.apply_started = True
             self.runner.apply_with_retry(self.variables, self.options.var_files)
         if self.options.after_apply:
@@ -318,7 +315,7 @@ class Run:
         assert self.runner is not None
         if self.options.before_destroy:
             self.options.before_destroy(self)
-        with self.step("destroy"), self.watchdog("terraform destroy"):
+        with self.step("destroy"):
             self.runner.destroy(self.variables, self.options.var_files)
             self.destroyed = True
 
@@ -347,14 +344,13 @@ class Run:
 
     def cleanup(self, guard: SignalGuard, *, failed: bool) -> None:
         """Leave no process, no resources, no state (see module docstring)."""
+        # An interrupted Terraform command has already stopped and written its state (tfprocess.run
+        # waits for it before the interrupt reaches this far).
         with guard.cleaning():
-            children = terraform_children()
             if guard.interrupted and self.local:
                 self.log("discarding the local account (stopping the emulator removes everything in it)")
                 self._safely(self.stop_account)
-                reap_children(children, timeout=30)
             else:
-                reap_children(children, timeout=120)  # let an interrupted Terraform write its state
                 applied = self.apply_started and not self.destroyed and self.runner is not None
                 if applied and not guard.forced and (failed or guard.interrupted):
                     self.log("destroying what the run applied")
@@ -542,7 +538,7 @@ def _attach(options: RunOptions, console: Console | None) -> tuple[Run, Session]
         keys = json.loads(Path(session.baseline).read_text())
         run.baseline = Inventory([Resource(kind, rid) for kind, rid in keys])
     run.workspace = Workspace(run.root / "session")
-    run.runner = TerraformRunner(Path(session.workdir), env=run.account.env())
+    run.runner = TerraformRunner(Path(session.workdir), env=run.account.env(), timeout=options.terraform_timeout)
     run.apply_started = session.applied
     return run, session
 

@@ -8,9 +8,11 @@ expression in the state is read back with ``scheduler:GetSchedule`` or ``events:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from .addresses import state_resources
 
 Backend = Literal["scheduler", "rules"]
 
@@ -69,17 +71,10 @@ class Schedule:
         return "scheduler.amazonaws.com" if self.backend == "scheduler" else "events.amazonaws.com"
 
 
-def _walk_resources(module: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    yield from module.get("resources", [])
-    for child in module.get("child_modules", []):
-        yield from _walk_resources(child)
-
-
 def schedules_in_state(state: Mapping[str, Any]) -> list[ScheduleRef]:
     """Every Scheduler schedule and every *scheduled* EventBridge rule in ``terraform show -json``."""
-    root = state.get("values", {}).get("root_module", {})
     refs: list[ScheduleRef] = []
-    for resource in _walk_resources(root):
+    for resource in state_resources(state):
         if resource.get("mode") != "managed":
             continue
         values = resource.get("values") or {}

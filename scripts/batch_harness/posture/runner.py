@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from batch_harness.addresses import base_address, resource_type
 from batch_harness.terraform import copy_config, local_module_dirs
 
 from .catalog import BY_ID, CUSTOM_CHECKS, POLICY_DIR, is_custom
@@ -264,16 +265,6 @@ def _inventory_address(entry: str) -> str:
     return entry.split(":", 1)[1] if entry.startswith("/") and ":" in entry else entry
 
 
-def _base_address(address: str) -> str:
-    """The address without instance keys: ``module.j["a"].aws_x.y[0]`` -> ``module.j.aws_x.y``."""
-    return re.sub(r'\["[^"]*"\]|\[\d+\]', "", address)
-
-
-def _resource_type(address: str) -> str:
-    parts = _base_address(address).split(".")
-    return parts[-2] if len(parts) >= 2 else address
-
-
 def _module_prefix(address: str) -> str:
     """``module.a["x"].aws_iam_role.r`` -> ``module.a["x"].``"""
     match = re.match(r"^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)", address)
@@ -293,10 +284,10 @@ def merge(
         for ev in evals:
             if ev.mode == "hcl" and ev.file:
                 locations.setdefault(resource, (ev.file, ev.lines))
-                locations.setdefault(_base_address(resource), (ev.file, ev.lines))
+                locations.setdefault(base_address(resource), (ev.file, ev.lines))
 
     def location_of(resource: str, fallback: Evaluation) -> tuple[str, tuple[int, int]]:
-        return locations.get(resource) or locations.get(_base_address(resource)) or (fallback.file, fallback.lines)
+        return locations.get(resource) or locations.get(base_address(resource)) or (fallback.file, fallback.lines)
 
     # Which (check, resource) got a real verdict in which scan: used to settle delegations.
     evaluated: dict[tuple[str, str, str], str] = {}
@@ -321,11 +312,11 @@ def merge(
     plan_bases: set[str] = set()
     for report in worker.get("reports", []):
         if report["check_type"] == "terraform_plan":
-            plan_bases |= {_base_address(_inventory_address(e)) for e in report.get("resources", [])}
-    plan_verdicts = {(c, _base_address(r)) for (c, r, mode) in evaluated if mode == "plan"}
-    hcl_verdicts = {(c, _base_address(r)) for (c, r, mode) in evaluated if mode == "hcl"}
+            plan_bases |= {base_address(_inventory_address(e)) for e in report.get("resources", [])}
+    plan_verdicts = {(c, base_address(r)) for (c, r, mode) in evaluated if mode == "plan"}
+    hcl_verdicts = {(c, base_address(r)) for (c, r, mode) in evaluated if mode == "hcl"}
     plan_failures = {
-        (k[0], _base_address(k[1]))
+        (k[0], base_address(k[1]))
         for k, evals in by_key.items()
         for ev in evals
         if ev.mode == "plan" and ev.result == "FAILED"
@@ -336,12 +327,12 @@ def merge(
     for (check_id, resource, _, _, _), evals in by_key.items():
         for ev in evals:
             if ev.mode == "hcl" and ev.result == "SKIPPED":
-                skips.setdefault((check_id, _base_address(resource)), ev.suppress_comment)
+                skips.setdefault((check_id, base_address(resource)), ev.suppress_comment)
 
     findings: list[Finding] = []
     for (check_id, resource, block_type, check_name, guideline), evals in sorted(by_key.items()):
         results = {ev.mode: ev.result for ev in evals}
-        base = _base_address(resource)
+        base = base_address(resource)
         if plan_scanned and block_type == "resource" and "plan" not in results:
             if base not in plan_bases:
                 continue  # not created with these inputs (count/for_each empty)
@@ -402,11 +393,11 @@ def merge(
     for report in worker.get("reports", []):
         for entry in report.get("resources", []):
             address = _inventory_address(entry)
-            rtype = _resource_type(address)
+            rtype = resource_type(address)
             for check_id, info in loaded.items():
                 if rtype in info.get("resource", []) and (check_id, address) not in seen:
                     seen.add((check_id, address))
-                    file, lines = locations.get(address) or locations.get(_base_address(address)) or ("", (0, 0))
+                    file, lines = locations.get(address) or locations.get(base_address(address)) or ("", (0, 0))
                     findings.append(
                         Finding(
                             check_id,
@@ -449,12 +440,12 @@ def _unknown_status(
             return "NOT_APPLICABLE", []
     # A data document the HCL scanner could not render is covered when every resource that
     # uses it got a verdict in the plan, where Terraform rendered it.
-    users = delegations.get(resource, []) + delegations.get(_base_address(resource), [])
-    if users and plan_scanned and all((c, _base_address(r)) in plan_verdicts for c, r in users):
+    users = delegations.get(resource, []) + delegations.get(base_address(resource), [])
+    if users and plan_scanned and all((c, base_address(r)) in plan_verdicts for c, r in users):
         return "NOT_APPLICABLE", []
     # A plan instance Terraform could not finish resolving is covered when the HCL scan judged
     # the resource block itself (our checks only judge what they could read).
-    if all(ev.mode == "plan" for ev in evals) and (check_id, _base_address(resource)) in hcl_verdicts:
+    if all(ev.mode == "plan" for ev in evals) and (check_id, base_address(resource)) in hcl_verdicts:
         return "NOT_APPLICABLE", []
     details = [f"{mode}: {kind}: {why}" for mode, kind, why in reasons]
     if not plan_scanned:

@@ -54,6 +54,16 @@ provider "aws" {
   max_retries                 = 1
 }
 """
+
+
+def offline_provider_override(sfn_endpoint: str | None) -> str:
+    """The offline provider block, with the plan-time Step Functions validation endpoint if given."""
+    if not sfn_endpoint:
+        return OFFLINE_PROVIDER_OVERRIDE
+    body = OFFLINE_PROVIDER_OVERRIDE.rstrip().removesuffix("}")
+    return f'{body}  endpoints {{\n    sfn = "{sfn_endpoint}"\n  }}\n}}\n'
+
+
 _SKIP_DIRS = {".git", ".venv", ".terraform", ".batch-harness", "node_modules", "__pycache__", "reports"}
 _LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.MULTILINE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -269,7 +279,10 @@ class TerraformRunner:
             **{k: v for k, v in env.items() if k != "TF_CLI_CONFIG_FILE" or Path(v).is_file()},
         }
         if offline_provider:
-            self.write_override(OFFLINE_PROVIDER_OVERRIDE)
+            # A plan that knows a state machine definition has the provider validate it.
+            from .emulator.sfn_validation import shared_endpoint
+
+            self.write_override(offline_provider_override(shared_endpoint()))
         self._initialised = False
 
     def write_override(self, hcl: str) -> Path:

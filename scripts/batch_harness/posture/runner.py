@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from batch_harness.addresses import base_address, resource_type
+from batch_harness.emulator.sfn_validation import SfnValidationServer
 from batch_harness.terraform import copy_config, local_module_dirs
 
 from .catalog import BY_ID, CUSTOM_CHECKS, POLICY_DIR, is_custom
-from .planning import PlanOutcome, SchemaCache, plan_directory, provider_override
-from .sfn_stub import SfnValidationStub
+from .planning import PlanOutcome, SchemaCache, plan_directory
 
 DETAIL_PREFIX = "sbatch-unknown:"
 UNRESOLVED, AFTER_APPLY, DELEGATED, NOT_CREATED = "unresolved", "after-apply", "delegated", "not-created"
@@ -584,7 +584,8 @@ def run_posture(
     artifacts_root = (output_dir or work_root / "artifacts").resolve()
     schemas = SchemaCache()
     try:
-        with SfnValidationStub() as stub:
+        # Answers OK: checkov, not the endpoint, judges the definitions of resolved placeholders.
+        with SfnValidationServer(check=lambda definition: []) as stub:
             endpoint = stub.url if with_plan else None
             with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
                 futures = [
@@ -621,7 +622,6 @@ __all__ = [
     "PostureResult",
     "default_directories",
     "find_repo_root",
-    "provider_override",
     "run_posture",
     "scan_directory",
 ]

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 JOBS   ?= 4
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint fmt posture bench clean
+.PHONY: demo test lint fmt posture bench clean iam-oracle
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: $(STAMP)
 ## test: the whole test suite (unit, plan, validation, posture, e2e)
 test: $(STAMP)
 	$(BIN)/pytest tests/ -n $(JOBS) --dist loadgroup --no-loadscope-reorder
+
+## iam-oracle: install the independent IAM evaluator the differential test compares with (npm, pinned)
+iam-oracle: $(STAMP)
+	$(BIN)/python tests/iam/iam_oracle.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks

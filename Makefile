@@ -29,6 +29,7 @@ iam-oracle: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/ruff format --check scripts tests benchmarks
+	$(BIN)/mypy
 	terraform fmt -check -recursive
 
 fmt: $(STAMP)

@@ -449,9 +449,9 @@ def check_dead_letter_queue(
             }
             request = Request("sqs:SendMessage", dlq, context, "events.amazonaws.com")
             policy = attributes.get("Policy")
-            decision = resource_policy_allows(request, policy) if policy else None
-            if decision is None or not decision.allowed:
-                reason = decision.reason if decision else "the queue has no policy"
+            queue_decision = resource_policy_allows(request, policy) if policy else None
+            if queue_decision is None or not queue_decision.allowed:
+                reason = queue_decision.reason if queue_decision else "the queue has no policy"
                 delivery.fail(f"dead-letter queue {dlq} does not let events.amazonaws.com send: {reason}")
                 return
             if key_arn:

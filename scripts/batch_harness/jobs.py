@@ -225,7 +225,7 @@ class Waiter:
                 step.status = step.job.status
         ordered = sorted(
             (s for s in outcome.steps if s.job and s.job.created_at is not None),
-            key=lambda s: s.job.created_at if s.job else 0,
+            key=lambda s: (s.job.created_at if s.job else None) or 0,
         )
         for index, step in enumerate(ordered, start=1):
             step.order = index

@@ -105,9 +105,9 @@ def find_provider_mirror() -> Path | None:
             raise FileNotFoundError(f"{MIRROR_ENV}={explicit} is not a directory")
         return path
     for candidate in MIRROR_CANDIDATES:
-        for path in sorted(glob.glob(os.path.expanduser(candidate))):
-            if _is_mirror(Path(path)):
-                return Path(path)
+        for found in sorted(glob.glob(os.path.expanduser(candidate))):
+            if _is_mirror(Path(found)):
+                return Path(found)
     return _mirror_installed_with_the_machine()
 
 

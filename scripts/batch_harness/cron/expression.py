@@ -380,7 +380,8 @@ def _parse_at(text: str) -> AtExpression:
     if not match:
         raise ExpressionError(f"{text!r}: write at(yyyy-mm-ddThh:mm:ss), e.g. at(2030-01-31T08:00:00)")
     try:
-        wall = datetime(*(int(g) for g in match.groups()))
+        year, month, day, hour, minute, second = (int(g) for g in match.groups())
+        wall = datetime(year, month, day, hour, minute, second)
     except ValueError as error:
         raise ExpressionError(f"{text!r}: {error}") from None
     return AtExpression(text=text, wall=wall)

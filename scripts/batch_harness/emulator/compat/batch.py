@@ -14,7 +14,7 @@ from moto.batch.exceptions import ClientException
 from moto.batch.models import BatchBackend, JobDefinition, JobQueue, SchedulingPolicy
 from moto.batch.responses import BatchResponse
 
-from . import Patch, replace
+from .patching import Patch, replace
 
 BATCH_SERVICE_LINKED_ROLE = "AWSServiceRoleForBatch"
 BATCH_SERVICE_PRINCIPAL = "batch.amazonaws.com"

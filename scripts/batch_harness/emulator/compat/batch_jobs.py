@@ -28,7 +28,7 @@ from moto.batch.responses import BatchResponse
 from moto.batch_simple.models import BatchSimpleBackend
 from moto.core.config import default_user_config
 
-from . import Patch, replace
+from .patching import Patch, replace
 
 LOG = logging.getLogger("batch_harness.emulator.batch")
 

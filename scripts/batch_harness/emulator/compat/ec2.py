@@ -9,7 +9,7 @@ from moto.core.responses import ActionResult
 from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ec2.utils import convert_tag_spec
 
-from . import Patch, original, replace
+from .patching import Patch, original, replace
 
 
 def patch_launch_template_tag_specifications() -> None:

@@ -14,7 +14,7 @@ from moto.events.exceptions import ValidationException
 from moto.events.models import EventPattern, EventsBackend, Rule
 from moto.events.responses import EventsHandler
 
-from . import Patch, original, replace
+from .patching import Patch, original, replace
 
 LOG = logging.getLogger("batch_harness.emulator.events")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import Patch, replace
+from .patching import Patch, replace
 
 
 def patch_create_schedule_client_token() -> None:

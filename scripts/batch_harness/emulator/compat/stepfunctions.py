@@ -16,7 +16,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.parser.utils import camel_to_snake_case
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from . import Patch, replace
+from .patching import Patch, replace
 
 
 def validate_definition(definition: str) -> list[dict[str, str]]:

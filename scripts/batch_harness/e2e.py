@@ -22,9 +22,9 @@ from typing import Any
 from rich.console import Console
 from rich.live import Live
 
-from . import account_local
 from .account_aws import AwsAccount
 from .delivery import AccountInfo, Delivery, deliver_all, plan_deliveries
+from .emulator.account import LocalAccount, stop_process_group
 from .interrupts import Interrupted, SignalGuard
 from .inventory import Inventory, Resource, left_behind, of_run, take_inventory
 from .janitor import Janitor
@@ -196,9 +196,9 @@ class Run:
         with self.step("start account") as record:
             if self.local:
                 if detached:
-                    self.account = account_local.start_detached(self.root)
+                    self.account = LocalAccount.start(detached_in=self.root)
                 else:
-                    self.account = account_local.start_local(batch_fail_after=self.options.batch_fail_after)
+                    self.account = LocalAccount.start(batch_fail_after=self.options.batch_fail_after)
                 record.detail = f"local emulator {self.account.endpoint} (pid {self.account.pid})"
                 self.baseline = take_inventory(self.clients)
             else:
@@ -525,7 +525,7 @@ def _attach(options: RunOptions, console: Console | None) -> tuple[Run, Session]
     run = Run(options, console, run_id=session.run_id)
     run.variables = dict(session.variables)
     if session.local:
-        run.account = account_local.attach(session.local)
+        run.account = LocalAccount.attach(session.local)
     else:
         run.account = AwsAccount.open(
             session.run_id,
@@ -568,7 +568,7 @@ def run_down(options: RunOptions, console: Console | None = None, *, discard: bo
         report = RunReport("-", options.account, "-", warnings=[f"account not reachable: {_describe(error)}"])
         session = Session.load(root)
         if session and session.local:
-            account_local.stop_process_group(int(session.local["pid"]), 1.0)
+            stop_process_group(int(session.local["pid"]), 1.0)
         _remove_state(root)
         Console(highlight=False).print(f"[yellow]account not reachable ({error}); state removed[/yellow]")
         return report

@@ -33,7 +33,14 @@ from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
-from .iam import PolicyError, Request, resource_policy_admits, submit_job_requests
+from .iam import (
+    PolicyError,
+    Request,
+    events_source_context,
+    resource_policy_admits,
+    scheduler_source_context,
+    submit_job_requests,
+)
 from .permissions import (
     PermissionError_,
     Permissions,
@@ -119,16 +126,11 @@ class Delivery:
 # --------------------------------------------------------------------------------------------
 
 
-def group_arn(schedule_arn: str) -> str:
-    """``...:schedule/GROUP/NAME`` -> ``...:schedule-group/GROUP`` (Scheduler's aws:SourceArn)."""
-    prefix, resource = schedule_arn.split(":schedule/", 1)
-    return f"{prefix}:schedule-group/{resource.split('/', 1)[0]}"
-
-
-def source_context(schedule: Schedule, account: AccountInfo) -> dict[str, str]:
+def source_context(schedule: Schedule) -> dict[str, str]:
     """The condition keys the service sends with sts:AssumeRole for this schedule."""
-    source_arn = group_arn(schedule.arn) if schedule.backend == "scheduler" else schedule.arn
-    return {"aws:SourceAccount": account.account_id, "aws:SourceArn": source_arn}
+    if schedule.backend == "scheduler":
+        return scheduler_source_context(schedule.arn)
+    return events_source_context(schedule.arn)
 
 
 def build_request(delivery: Delivery, account: AccountInfo, now: dt.datetime) -> None:
@@ -367,7 +369,7 @@ def check_role(delivery: Delivery, account: AccountInfo, permissions: Permission
         return
     schedule = delivery.schedule
     try:
-        trust = permissions.trusts(role_arn, schedule.service_principal, source_context(schedule, account))
+        trust = permissions.trusts(role_arn, schedule.service_principal, source_context(schedule))
         if not trust.allowed:
             delivery.fail(f"role {role_arn} does not trust {schedule.service_principal}: {trust.reason}")
         else:
@@ -443,7 +445,7 @@ def check_dead_letter_queue(
         else:
             # Rules send to the DLQ as events.amazonaws.com: the queue policy must allow it.
             context = {
-                **source_context(schedule, account),
+                **source_context(schedule),
                 "aws:PrincipalServiceName": "events.amazonaws.com",
                 "aws:PrincipalIsAWSService": "true",
             }

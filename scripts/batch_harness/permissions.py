@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
 from .iam import Decision, Request, RolePolicies, evaluate, read_role_policies
+from .paging import items
 
 
 class PermissionError_(RuntimeError):
@@ -125,20 +126,17 @@ class SimulatedPermissions(LocalPermissions):
         return Decision(True, "; ".join(grants) or "allowed")
 
     def _simulate(self, role_arn: str, request: Request, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        results: list[dict[str, Any]] = []
-        marker: str | None = None
-        while True:
-            page = self._iam.simulate_principal_policy(
+        return list(
+            items(
+                self._iam,
+                "simulate_principal_policy",
+                "EvaluationResults",
                 PolicySourceArn=role_arn,
                 ActionNames=[request.action],
                 ResourceArns=[request.resource],
                 ContextEntries=entries,
-                **({"Marker": marker} if marker else {}),
             )
-            results.extend(page.get("EvaluationResults", []))
-            marker = page.get("Marker")
-            if not page.get("IsTruncated") or not marker:
-                return results
+        )
 
 
 def _not_implemented(error: Exception) -> bool:

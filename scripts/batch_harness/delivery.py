@@ -42,7 +42,7 @@ from .iam import (
     submit_job_requests,
 )
 from .permissions import (
-    PermissionError_,
+    RoleReadError,
     Permissions,
     assumed_role_principal,
     error_text,
@@ -381,7 +381,7 @@ def check_role(delivery: Delivery, account: AccountInfo, permissions: Permission
                 delivery.checks.append(f"{requests[0].action}: {decision.reason}")
             else:
                 delivery.fail(f"role {role_arn} may not {requests[0].action}: {decision.reason}")
-    except (PermissionError_, PolicyError) as error:
+    except (RoleReadError, PolicyError) as error:
         delivery.fail(str(error))
 
 
@@ -401,7 +401,7 @@ def check_schedule_key(
             delivery.fail(f"role {role_arn} may not decrypt the schedule (key {key_arn}): {decision.reason}")
             return
         _check_key_policy(delivery, clients("kms"), key_arn, [request], principal)
-    except (PermissionError_, PolicyError) as error:
+    except (RoleReadError, PolicyError) as error:
         delivery.fail(str(error))
 
 
@@ -459,7 +459,7 @@ def check_dead_letter_queue(
             if key_arn:
                 reqs = [Request(r.action, r.resource, context, "events.amazonaws.com") for r in key_requests]
                 _check_key_policy(delivery, clients("kms"), key_arn, reqs, "events.amazonaws.com")
-    except (PermissionError_, PolicyError) as error:
+    except (RoleReadError, PolicyError) as error:
         delivery.fail(str(error))
         return
     delivery.checks.append(f"dead-letter queue {dlq}: sqs:SendMessage allowed")

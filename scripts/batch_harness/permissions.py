@@ -20,7 +20,7 @@ from .iam import Decision, Request, RolePolicies, evaluate, read_role_policies
 from .paging import items
 
 
-class PermissionError_(RuntimeError):
+class RoleReadError(RuntimeError):
     """The role itself cannot be read (missing, or the caller may not read it)."""
 
 
@@ -66,7 +66,7 @@ class LocalPermissions:
             try:
                 self._roles[role_arn] = read_role_policies(self._iam, role_arn)
             except ClientError as error:
-                raise PermissionError_(f"role {role_arn} cannot be read back: {_error_text(error)}") from None
+                raise RoleReadError(f"role {role_arn} cannot be read back: {_error_text(error)}") from None
         return self._roles[role_arn]
 
     def allows(self, role_arn: str, requests: Sequence[Request]) -> Decision:

@@ -42,8 +42,8 @@ from .iam import (
     submit_job_requests,
 )
 from .permissions import (
-    RoleReadError,
     Permissions,
+    RoleReadError,
     assumed_role_principal,
     error_text,
     resource_policy_allows,

@@ -1,6 +1,6 @@
 """Deliver a schedule the way EventBridge Scheduler / EventBridge rules would deliver it.
 
-moto never fires schedules (DESIGN §6), so in the local account the harness does the service's
+moto never fires schedules (docs/emulator.md), so in the local account the harness does the service's
 part, in the service's order:
 
 1. read the schedule/rule and its target back from the API (``schedules.py``);

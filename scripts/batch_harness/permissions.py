@@ -1,7 +1,7 @@
 """Would AWS let a schedule's role do what the schedule asks? Two answers, one interface.
 
 * ``LocalPermissions`` (local account): the role's trust and permission policies are read back
-  from IAM and evaluated by ``batch_harness.iam`` (moto enforces nothing usable, DESIGN §6).
+  from IAM and evaluated by ``batch_harness.iam`` (moto's own IAM enforcement is unusable: see docs/emulator.md).
 * ``SimulatedPermissions`` (real account): ``iam:SimulatePrincipalPolicy`` answers the permission
   question. No AWS API evaluates a trust policy for a service principal, so the trust question is
   answered by the same local evaluator over the trust policy read back from IAM.

@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
+from batch_harness.addresses import state_resources
 from batch_harness.emulator.account import LocalAccount, pid_alive
 
 from .support import REPO, harness, port_open
@@ -117,16 +118,6 @@ def test_applied_stack_failing_job_and_a_destroy_that_leaves_something_behind(ap
 
 
 def _log_group_name(state: dict[str, Any], address: str) -> str:
-    def walk(module: dict[str, Any]) -> Any:
-        for resource in module.get("resources", []):
-            if resource["address"] == address:
-                return resource["values"]["name"]
-        for child in module.get("child_modules", []):
-            found = walk(child)
-            if found:
-                return found
-        return None
-
-    name = walk(state["values"]["root_module"])
+    name = next((r["values"]["name"] for r in state_resources(state) if r["address"] == address), None)
     assert name, address
     return str(name)

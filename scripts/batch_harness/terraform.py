@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable, Mapping
@@ -384,8 +383,3 @@ class TerraformRunner:
             if "No state file was found" in error.stderr:
                 return []
             raise
-
-
-def terraform_version(binary: str = "terraform") -> str:
-    out = subprocess.run([binary, "version", "-json"], capture_output=True, text=True, check=True).stdout
-    return json.loads(out)["terraform_version"]

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import tempfile
 import threading
 import time
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from batch_harness import tfprocess
 from batch_harness.terraform import TerraformError, TerraformRunner, offline_provider_override
 
 from .catalog import WATCHED_ATTRIBUTES
@@ -80,9 +80,7 @@ class SchemaCache:
 
 
 def _terraform(workdir: Path, env: Mapping[str, str], *args: str) -> str:
-    result = subprocess.run(
-        ["terraform", *args], cwd=workdir, env={**os.environ, **env}, capture_output=True, text=True, check=False
-    )
+    result = tfprocess.run(["terraform", *args], cwd=workdir, env={**os.environ, **env})
     if result.returncode != 0:
         raise TerraformError(" ".join(args[:1]), result.returncode, result.stdout, result.stderr)
     return result.stdout

@@ -43,7 +43,7 @@ def _terraform_timeout(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=1200.0,
         metavar="S",
-        help="interrupt a terraform apply/destroy running longer than S seconds (default 1200)",
+        help="interrupt a Terraform command running longer than S seconds (default 1200)",
     )
 
 

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 JOBS   ?= 4
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint fmt posture bench schemas clean
+.PHONY: demo test lint fmt posture bench schemas clean iam-oracle
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest tests/ -n $(JOBS) --dist loadgroup --no-loadscope-reorder
 
+## iam-oracle: install the independent IAM evaluator the differential test compares with (npm, pinned)
+iam-oracle: $(STAMP)
+	$(BIN)/python tests/iam/iam_oracle.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/ruff format --check scripts tests benchmarks
+	$(BIN)/mypy
 	terraform fmt -check -recursive
 
 fmt: $(STAMP)

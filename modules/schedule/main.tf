@@ -33,6 +33,22 @@ locals {
   # Rules pass the job queue and definition in batch_target; the input only carries overrides.
   target_input = local.batch ? (local.scheduler ? jsonencode(local.submit_job_input) : jsonencode(local.overrides)) : var.execution_input
 
+  # A rule starting a state machine fills in what Scheduler's context attributes give a Scheduler
+  # target: the time the run was due (the scheduled event's time), the rule and the event id.
+  # Keys the caller's execution_input sets win. jsonencode escapes < and >, which EventBridge
+  # needs literally around the placeholders.
+  rule_execution_input_paths = {
+    scheduled_time = "$.time"
+    schedule_arn   = "$.resources[0]"
+    execution_id   = "$.id"
+  }
+  rule_execution_input_template = local.batch || local.scheduler ? null : replace(replace(
+    jsonencode(merge(
+      { for key in keys(local.rule_execution_input_paths) : key => "<${key}>" },
+      jsondecode(var.execution_input),
+    )),
+  "\\u003c", "<"), "\\u003e", ">")
+
   statements = concat(
     local.batch ? [
       {
@@ -165,7 +181,15 @@ resource "aws_cloudwatch_event_target" "this" {
   target_id = local.batch ? "batch-job" : "state-machine"
   arn       = local.target_arn
   role_arn  = aws_iam_role.this.arn
-  input     = local.target_input
+  input     = local.rule_execution_input_template == null ? local.target_input : null
+
+  dynamic "input_transformer" {
+    for_each = local.rule_execution_input_template == null ? [] : [1]
+    content {
+      input_paths    = local.rule_execution_input_paths
+      input_template = local.rule_execution_input_template
+    }
+  }
 
   dynamic "batch_target" {
     for_each = local.batch ? [1] : []

@@ -142,7 +142,7 @@ variable "state_machine_arn" {
 }
 
 variable "execution_input" {
-  description = "step_functions: execution input (JSON)."
+  description = "step_functions: execution input (a JSON object). With backend \"rules\", scheduled_time, schedule_arn and execution_id are added from the scheduled event unless the object sets them."
   type        = string
   default     = "{}"
 }

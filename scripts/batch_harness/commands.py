@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 DEFAULT_CONFIG = "examples/complete"
+
+if TYPE_CHECKING:  # the CLI imports the run machinery only when a command runs
+    from .e2e import RunOptions
 
 
 def _account_options(parser: argparse.ArgumentParser, *, with_account: bool = True) -> None:
@@ -39,7 +43,7 @@ def _terraform_timeout(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=1200.0,
         metavar="S",
-        help="interrupt a terraform apply/destroy running longer than S seconds (default 1200)",
+        help="interrupt a Terraform command running longer than S seconds (default 1200)",
     )
 
 
@@ -51,7 +55,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     e2e = subparsers.add_parser(
         "e2e",
         help="apply DIR into an ephemeral account, fire every schedule, wait, destroy, prove nothing is left",
@@ -96,7 +100,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     janitor.set_defaults(func=cmd_janitor)
 
 
-def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _options(args: argparse.Namespace) -> RunOptions:
     from .e2e import RunOptions
 
     return RunOptions(

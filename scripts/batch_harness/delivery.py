@@ -1,6 +1,6 @@
 """Deliver a schedule the way EventBridge Scheduler / EventBridge rules would deliver it.
 
-moto never fires schedules (DESIGN §6), so in the local account the harness does the service's
+moto never fires schedules (docs/emulator.md), so in the local account the harness does the service's
 part, in the service's order:
 
 1. read the schedule/rule and its target back from the API (``schedules.py``);
@@ -33,10 +33,17 @@ from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
-from .iam import PolicyError, Request, resource_policy_admits, submit_job_requests
+from .iam import (
+    PolicyError,
+    Request,
+    events_source_context,
+    resource_policy_admits,
+    scheduler_source_context,
+    submit_job_requests,
+)
 from .permissions import (
-    PermissionError_,
     Permissions,
+    RoleReadError,
     assumed_role_principal,
     error_text,
     resource_policy_allows,
@@ -119,16 +126,11 @@ class Delivery:
 # --------------------------------------------------------------------------------------------
 
 
-def group_arn(schedule_arn: str) -> str:
-    """``...:schedule/GROUP/NAME`` -> ``...:schedule-group/GROUP`` (Scheduler's aws:SourceArn)."""
-    prefix, resource = schedule_arn.split(":schedule/", 1)
-    return f"{prefix}:schedule-group/{resource.split('/', 1)[0]}"
-
-
-def source_context(schedule: Schedule, account: AccountInfo) -> dict[str, str]:
+def source_context(schedule: Schedule) -> dict[str, str]:
     """The condition keys the service sends with sts:AssumeRole for this schedule."""
-    source_arn = group_arn(schedule.arn) if schedule.backend == "scheduler" else schedule.arn
-    return {"aws:SourceAccount": account.account_id, "aws:SourceArn": source_arn}
+    if schedule.backend == "scheduler":
+        return scheduler_source_context(schedule.arn)
+    return events_source_context(schedule.arn)
 
 
 def build_request(delivery: Delivery, account: AccountInfo, now: dt.datetime) -> None:
@@ -367,7 +369,7 @@ def check_role(delivery: Delivery, account: AccountInfo, permissions: Permission
         return
     schedule = delivery.schedule
     try:
-        trust = permissions.trusts(role_arn, schedule.service_principal, source_context(schedule, account))
+        trust = permissions.trusts(role_arn, schedule.service_principal, source_context(schedule))
         if not trust.allowed:
             delivery.fail(f"role {role_arn} does not trust {schedule.service_principal}: {trust.reason}")
         else:
@@ -379,7 +381,7 @@ def check_role(delivery: Delivery, account: AccountInfo, permissions: Permission
                 delivery.checks.append(f"{requests[0].action}: {decision.reason}")
             else:
                 delivery.fail(f"role {role_arn} may not {requests[0].action}: {decision.reason}")
-    except (PermissionError_, PolicyError) as error:
+    except (RoleReadError, PolicyError) as error:
         delivery.fail(str(error))
 
 
@@ -399,7 +401,7 @@ def check_schedule_key(
             delivery.fail(f"role {role_arn} may not decrypt the schedule (key {key_arn}): {decision.reason}")
             return
         _check_key_policy(delivery, clients("kms"), key_arn, [request], principal)
-    except (PermissionError_, PolicyError) as error:
+    except (RoleReadError, PolicyError) as error:
         delivery.fail(str(error))
 
 
@@ -443,21 +445,21 @@ def check_dead_letter_queue(
         else:
             # Rules send to the DLQ as events.amazonaws.com: the queue policy must allow it.
             context = {
-                **source_context(schedule, account),
+                **source_context(schedule),
                 "aws:PrincipalServiceName": "events.amazonaws.com",
                 "aws:PrincipalIsAWSService": "true",
             }
             request = Request("sqs:SendMessage", dlq, context, "events.amazonaws.com")
             policy = attributes.get("Policy")
-            decision = resource_policy_allows(request, policy) if policy else None
-            if decision is None or not decision.allowed:
-                reason = decision.reason if decision else "the queue has no policy"
+            queue_decision = resource_policy_allows(request, policy) if policy else None
+            if queue_decision is None or not queue_decision.allowed:
+                reason = queue_decision.reason if queue_decision else "the queue has no policy"
                 delivery.fail(f"dead-letter queue {dlq} does not let events.amazonaws.com send: {reason}")
                 return
             if key_arn:
                 reqs = [Request(r.action, r.resource, context, "events.amazonaws.com") for r in key_requests]
                 _check_key_policy(delivery, clients("kms"), key_arn, reqs, "events.amazonaws.com")
-    except (PermissionError_, PolicyError) as error:
+    except (RoleReadError, PolicyError) as error:
         delivery.fail(str(error))
         return
     delivery.checks.append(f"dead-letter queue {dlq}: sqs:SendMessage allowed")

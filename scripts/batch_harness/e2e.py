@@ -22,10 +22,10 @@ from typing import Any
 from rich.console import Console
 from rich.live import Live
 
-from . import account_local
 from .account_aws import AwsAccount
 from .delivery import AccountInfo, Delivery, deliver_all, plan_deliveries
-from .interrupts import Interrupted, SignalGuard, Watchdog, reap_children, terraform_children
+from .emulator.account import LocalAccount, stop_process_group
+from .interrupts import Interrupted, SignalGuard
 from .inventory import Inventory, Resource, left_behind, of_run, take_inventory
 from .janitor import Janitor
 from .jobs import Outcome, Waiter, failures
@@ -64,7 +64,7 @@ class RunOptions:
     after_apply: Hook | None = None
     before_destroy: Hook | None = None
     batch_fail_after: int | None = None
-    # A Terraform apply/destroy running longer is interrupted (a provider retrying forever).
+    # A Terraform command running longer is interrupted (a provider retrying forever).
     terraform_timeout: float = 1200.0
 
 
@@ -175,9 +175,6 @@ class Run:
             mark = "[green]ok[/green]" if record.ok else "[red]failed[/red]"
             self.log(f"{name}: {mark} ({record.seconds:.1f}s){' — ' + record.detail if record.detail else ''}")
 
-    def watchdog(self, what: str) -> Watchdog:
-        return Watchdog(self.options.terraform_timeout, what, self.log)
-
     def clients(self, service: str) -> Any:
         # One client per service and account: creating a boto3 client costs ~0.3 s.
         key = (id(self.account), service)
@@ -199,9 +196,9 @@ class Run:
         with self.step("start account") as record:
             if self.local:
                 if detached:
-                    self.account = account_local.start_detached(self.root)
+                    self.account = LocalAccount.start(detached_in=self.root)
                 else:
-                    self.account = account_local.start_local(batch_fail_after=self.options.batch_fail_after)
+                    self.account = LocalAccount.start(batch_fail_after=self.options.batch_fail_after)
                 record.detail = f"local emulator {self.account.endpoint} (pid {self.account.pid})"
                 self.baseline = take_inventory(self.clients)
             else:
@@ -225,13 +222,13 @@ class Run:
                 name = run_name(workdir, self.run_id, self.options.var_files)
                 if name and "name" not in self.variables:
                     self.variables["name"] = name
-            self.runner = TerraformRunner(workdir, env=self.account.env())
+            self.runner = TerraformRunner(workdir, env=self.account.env(), timeout=self.options.terraform_timeout)
             self.runner.init()
             record.detail = str(workdir)
 
     def apply(self) -> None:
         assert self.runner is not None
-        with self.step("apply"), self.watchdog("terraform apply"):
+        with self.step("apply"):
             self.apply_started = True
             self.runner.apply_with_retry(self.variables, self.options.var_files)
         if self.options.after_apply:
@@ -318,7 +315,7 @@ class Run:
         assert self.runner is not None
         if self.options.before_destroy:
             self.options.before_destroy(self)
-        with self.step("destroy"), self.watchdog("terraform destroy"):
+        with self.step("destroy"):
             self.runner.destroy(self.variables, self.options.var_files)
             self.destroyed = True
 
@@ -347,14 +344,13 @@ class Run:
 
     def cleanup(self, guard: SignalGuard, *, failed: bool) -> None:
         """Leave no process, no resources, no state (see module docstring)."""
+        # An interrupted Terraform command has already stopped and written its state (tfprocess.run
+        # waits for it before the interrupt reaches this far).
         with guard.cleaning():
-            children = terraform_children()
             if guard.interrupted and self.local:
                 self.log("discarding the local account (stopping the emulator removes everything in it)")
                 self._safely(self.stop_account)
-                reap_children(children, timeout=30)
             else:
-                reap_children(children, timeout=120)  # let an interrupted Terraform write its state
                 applied = self.apply_started and not self.destroyed and self.runner is not None
                 if applied and not guard.forced and (failed or guard.interrupted):
                     self.log("destroying what the run applied")
@@ -529,7 +525,7 @@ def _attach(options: RunOptions, console: Console | None) -> tuple[Run, Session]
     run = Run(options, console, run_id=session.run_id)
     run.variables = dict(session.variables)
     if session.local:
-        run.account = account_local.attach(session.local)
+        run.account = LocalAccount.attach(session.local)
     else:
         run.account = AwsAccount.open(
             session.run_id,
@@ -542,7 +538,7 @@ def _attach(options: RunOptions, console: Console | None) -> tuple[Run, Session]
         keys = json.loads(Path(session.baseline).read_text())
         run.baseline = Inventory([Resource(kind, rid) for kind, rid in keys])
     run.workspace = Workspace(run.root / "session")
-    run.runner = TerraformRunner(Path(session.workdir), env=run.account.env())
+    run.runner = TerraformRunner(Path(session.workdir), env=run.account.env(), timeout=options.terraform_timeout)
     run.apply_started = session.applied
     return run, session
 
@@ -572,7 +568,7 @@ def run_down(options: RunOptions, console: Console | None = None, *, discard: bo
         report = RunReport("-", options.account, "-", warnings=[f"account not reachable: {_describe(error)}"])
         session = Session.load(root)
         if session and session.local:
-            account_local.stop_process_group(int(session.local["pid"]), 1.0)
+            stop_process_group(int(session.local["pid"]), 1.0)
         _remove_state(root)
         Console(highlight=False).print(f"[yellow]account not reachable ({error}); state removed[/yellow]")
         return report

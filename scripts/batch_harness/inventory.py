@@ -20,6 +20,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .paging import items
+
 RUN_TAG = "batch-harness:run-id"
 
 Clients = Callable[[str], Any]
@@ -75,20 +77,12 @@ def _tags(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs))
 
 
-def _paginate(client: Any, method: str, key: str, **kwargs: Any) -> Iterator[Any]:
-    if client.can_paginate(method):
-        for page in client.get_paginator(method).paginate(**kwargs):
-            yield from page.get(key, [])
-    else:
-        yield from getattr(client, method)(**kwargs).get(key, [])
-
-
 # --- listers: each yields Resources of one service ------------------------------------------------
 
 
 def _batch(c: Clients) -> Iterator[Resource]:
     batch = c("batch")
-    for ce in _paginate(batch, "describe_compute_environments", "computeEnvironments"):
+    for ce in items(batch, "describe_compute_environments", "computeEnvironments"):
         tags = _tags(ce.get("tags"))
         yield Resource(
             "batch compute environment",
@@ -98,9 +92,9 @@ def _batch(c: Clients) -> Iterator[Resource]:
             dict(tags).get("Name") or ce["computeEnvironmentName"],
             tags,
         )
-    for q in _paginate(batch, "describe_job_queues", "jobQueues"):
+    for q in items(batch, "describe_job_queues", "jobQueues"):
         yield Resource("batch job queue", q["jobQueueName"], q["jobQueueArn"], q["jobQueueName"], _tags(q.get("tags")))
-    for d in _paginate(batch, "describe_job_definitions", "jobDefinitions", status="ACTIVE"):
+    for d in items(batch, "describe_job_definitions", "jobDefinitions", status="ACTIVE"):
         yield Resource(
             "batch job definition",
             d["jobDefinitionArn"],
@@ -108,7 +102,7 @@ def _batch(c: Clients) -> Iterator[Resource]:
             f"{d['jobDefinitionName']}:{d['revision']}",
             _tags(d.get("tags")),
         )
-    arns = [p["arn"] for p in _paginate(batch, "list_scheduling_policies", "schedulingPolicies")]
+    arns = [p["arn"] for p in items(batch, "list_scheduling_policies", "schedulingPolicies")]
     for start in range(0, len(arns), 100):
         for p in batch.describe_scheduling_policies(arns=arns[start : start + 100]).get("schedulingPolicies", []):
             yield Resource("batch scheduling policy", p["arn"], p["arn"], p["name"], _tags(p.get("tags")))
@@ -116,12 +110,12 @@ def _batch(c: Clients) -> Iterator[Resource]:
 
 def _scheduler(c: Clients) -> Iterator[Resource]:
     scheduler = c("scheduler")
-    for s in _paginate(scheduler, "list_schedules", "Schedules"):
+    for s in items(scheduler, "list_schedules", "Schedules"):
         group = s.get("GroupName") or "default"
         yield Resource(
             "scheduler schedule", f"{group}/{s['Name']}", s.get("Arn", ""), s["Name"], (), (("group", group),)
         )
-    for g in _paginate(scheduler, "list_schedule_groups", "ScheduleGroups"):
+    for g in items(scheduler, "list_schedule_groups", "ScheduleGroups"):
         if g["Name"] == "default":
             continue
         tags = scheduler.list_tags_for_resource(ResourceArn=g["Arn"]).get("Tags", [])
@@ -134,35 +128,29 @@ def _events(c: Clients) -> Iterator[Resource]:
     for bus in buses:
         if bus != "default":
             yield Resource("event bus", bus, "", bus)
-        token: str | None = None
-        while True:
-            page = events.list_rules(EventBusName=bus, **({"NextToken": token} if token else {}))
-            for rule in page.get("Rules", []):
-                if rule.get("ManagedBy"):
-                    continue  # owned by an AWS service (e.g. Step Functions' Batch rule)
-                yield Resource("event rule", f"{bus}/{rule['Name']}", rule["Arn"], rule["Name"], (), (("bus", bus),))
-            token = page.get("NextToken")
-            if not token:
-                break
+        for rule in items(events, "list_rules", "Rules", EventBusName=bus):
+            if rule.get("ManagedBy"):
+                continue  # owned by an AWS service (e.g. Step Functions' Batch rule)
+            yield Resource("event rule", f"{bus}/{rule['Name']}", rule["Arn"], rule["Name"], (), (("bus", bus),))
 
 
 def _stepfunctions(c: Clients) -> Iterator[Resource]:
     sfn = c("stepfunctions")
-    for m in _paginate(sfn, "list_state_machines", "stateMachines"):
+    for m in items(sfn, "list_state_machines", "stateMachines"):
         yield Resource("state machine", m["stateMachineArn"], m["stateMachineArn"], m["name"])
-    for a in _paginate(sfn, "list_activities", "activities"):
+    for a in items(sfn, "list_activities", "activities"):
         yield Resource("step functions activity", a["activityArn"], a["activityArn"], a["name"])
 
 
 def _iam(c: Clients) -> Iterator[Resource]:
     iam = c("iam")
-    for role in _paginate(iam, "list_roles", "Roles"):
+    for role in items(iam, "list_roles", "Roles"):
         if role.get("Path", "/").startswith("/aws-service-role/"):
             continue  # service-linked roles belong to AWS services
         yield Resource("iam role", role["RoleName"], role["Arn"], role["RoleName"], _tags(role.get("Tags")))
-    for policy in _paginate(iam, "list_policies", "Policies", Scope="Local"):
+    for policy in items(iam, "list_policies", "Policies", Scope="Local"):
         yield Resource("iam policy", policy["Arn"], policy["Arn"], policy["PolicyName"], _tags(policy.get("Tags")))
-    for profile in _paginate(iam, "list_instance_profiles", "InstanceProfiles"):
+    for profile in items(iam, "list_instance_profiles", "InstanceProfiles"):
         yield Resource(
             "iam instance profile", profile["InstanceProfileName"], profile["Arn"], profile["InstanceProfileName"]
         )
@@ -174,13 +162,13 @@ def _ec2(c: Clients) -> Iterator[Resource]:
     def name_of(item: dict[str, Any]) -> str:
         return dict(_tags(item.get("Tags"))).get("Name", "")
 
-    for vpc in _paginate(ec2, "describe_vpcs", "Vpcs"):
+    for vpc in items(ec2, "describe_vpcs", "Vpcs"):
         yield Resource("vpc", vpc["VpcId"], "", name_of(vpc) or vpc["VpcId"], _tags(vpc.get("Tags")))
-    for subnet in _paginate(ec2, "describe_subnets", "Subnets"):
+    for subnet in items(ec2, "describe_subnets", "Subnets"):
         yield Resource(
             "subnet", subnet["SubnetId"], subnet.get("SubnetArn", ""), name_of(subnet), _tags(subnet.get("Tags"))
         )
-    for group in _paginate(ec2, "describe_security_groups", "SecurityGroups"):
+    for group in items(ec2, "describe_security_groups", "SecurityGroups"):
         yield Resource(
             "security group",
             group["GroupId"],
@@ -189,7 +177,7 @@ def _ec2(c: Clients) -> Iterator[Resource]:
             _tags(group.get("Tags")),
             (("vpc", group.get("VpcId", "")),),
         )
-    for igw in _paginate(ec2, "describe_internet_gateways", "InternetGateways"):
+    for igw in items(ec2, "describe_internet_gateways", "InternetGateways"):
         attached = ",".join(a["VpcId"] for a in igw.get("Attachments", []))
         yield Resource(
             "internet gateway",
@@ -199,15 +187,15 @@ def _ec2(c: Clients) -> Iterator[Resource]:
             _tags(igw.get("Tags")),
             (("vpcs", attached),),
         )
-    for nat in _paginate(ec2, "describe_nat_gateways", "NatGateways"):
+    for nat in items(ec2, "describe_nat_gateways", "NatGateways"):
         gone = nat.get("State") in ("deleted", "deleting")
         yield Resource("nat gateway", nat["NatGatewayId"], "", name_of(nat), _tags(nat.get("Tags")), gone=gone)
-    for table in _paginate(ec2, "describe_route_tables", "RouteTables"):
+    for table in items(ec2, "describe_route_tables", "RouteTables"):
         main = any(a.get("Main") for a in table.get("Associations", []))
         yield Resource(
             "route table", table["RouteTableId"], "", name_of(table), _tags(table.get("Tags")), (("main", str(main)),)
         )
-    for endpoint in _paginate(ec2, "describe_vpc_endpoints", "VpcEndpoints"):
+    for endpoint in items(ec2, "describe_vpc_endpoints", "VpcEndpoints"):
         yield Resource(
             "vpc endpoint",
             endpoint["VpcEndpointId"],
@@ -224,7 +212,7 @@ def _ec2(c: Clients) -> Iterator[Resource]:
             address.get("PublicIp", ""),
             _tags(address.get("Tags")),
         )
-    for template in _paginate(ec2, "describe_launch_templates", "LaunchTemplates"):
+    for template in items(ec2, "describe_launch_templates", "LaunchTemplates"):
         yield Resource(
             "launch template",
             template["LaunchTemplateId"],
@@ -235,7 +223,7 @@ def _ec2(c: Clients) -> Iterator[Resource]:
 
 
 def _logs(c: Clients) -> Iterator[Resource]:
-    for group in _paginate(c("logs"), "describe_log_groups", "logGroups"):
+    for group in items(c("logs"), "describe_log_groups", "logGroups"):
         yield Resource("log group", group["logGroupName"], group.get("arn", ""), group["logGroupName"])
 
 
@@ -250,21 +238,21 @@ def _sqs(c: Clients) -> Iterator[Resource]:
 
 def _sns(c: Clients) -> Iterator[Resource]:
     sns = c("sns")
-    for topic in _paginate(sns, "list_topics", "Topics"):
+    for topic in items(sns, "list_topics", "Topics"):
         yield Resource("sns topic", topic["TopicArn"], topic["TopicArn"], topic["TopicArn"].rsplit(":", 1)[-1])
-    for sub in _paginate(sns, "list_subscriptions", "Subscriptions"):
+    for sub in items(sns, "list_subscriptions", "Subscriptions"):
         if sub.get("SubscriptionArn", "").startswith("arn:"):
             yield Resource("sns subscription", sub["SubscriptionArn"], sub["SubscriptionArn"], sub.get("Endpoint", ""))
 
 
 def _kms(c: Clients) -> Iterator[Resource]:
     kms = c("kms")
-    for key in _paginate(kms, "list_keys", "Keys"):
+    for key in items(kms, "list_keys", "Keys"):
         meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
         # A destroyed key is scheduled for deletion: that is gone, as far as AWS allows.
         gone = meta.get("KeyManager") == "AWS" or meta.get("KeyState") in ("PendingDeletion", "PendingReplicaDeletion")
         yield Resource("kms key", meta["KeyId"], meta["Arn"], meta.get("Description", "") or meta["KeyId"], gone=gone)
-    for alias in _paginate(kms, "list_aliases", "Aliases"):
+    for alias in items(kms, "list_aliases", "Aliases"):
         if alias["AliasName"].startswith("alias/aws/"):
             continue
         yield Resource("kms alias", alias["AliasName"], alias.get("AliasArn", ""), alias["AliasName"])
@@ -282,13 +270,13 @@ def _cloudwatch(c: Clients) -> Iterator[Resource]:
 
 
 def _secrets(c: Clients) -> Iterator[Resource]:
-    for secret in _paginate(c("secretsmanager"), "list_secrets", "SecretList"):
+    for secret in items(c("secretsmanager"), "list_secrets", "SecretList"):
         gone = bool(secret.get("DeletedDate"))  # scheduled for deletion (recovery window)
         yield Resource("secret", secret["ARN"], secret["ARN"], secret["Name"], _tags(secret.get("Tags")), gone=gone)
 
 
 def _ssm(c: Clients) -> Iterator[Resource]:
-    for parameter in _paginate(c("ssm"), "describe_parameters", "Parameters"):
+    for parameter in items(c("ssm"), "describe_parameters", "Parameters"):
         yield Resource("ssm parameter", parameter["Name"], parameter.get("ARN", ""), parameter["Name"])
 
 
@@ -298,13 +286,13 @@ def _s3(c: Clients) -> Iterator[Resource]:
 
 
 def _ecr(c: Clients) -> Iterator[Resource]:
-    for repo in _paginate(c("ecr"), "describe_repositories", "repositories"):
+    for repo in items(c("ecr"), "describe_repositories", "repositories"):
         yield Resource("ecr repository", repo["repositoryName"], repo["repositoryArn"], repo["repositoryName"])
 
 
 def _tagged(c: Clients) -> Iterator[Resource]:
     """Anything else the tagging API knows (ARN-keyed; the per-service listers win on overlap)."""
-    for item in _paginate(c("resourcegroupstaggingapi"), "get_resources", "ResourceTagMappingList"):
+    for item in items(c("resourcegroupstaggingapi"), "get_resources", "ResourceTagMappingList"):
         yield Resource("tagged resource", item["ResourceARN"], item["ResourceARN"], "", _tags(item.get("Tags")))
 
 
@@ -376,7 +364,7 @@ def tagged_arns(clients: Clients, run_id: str) -> set[str]:
     """ARNs the tagging API lists with the run tag (one call family instead of one per resource)."""
     tagging = clients("resourcegroupstaggingapi")
     found: set[str] = set()
-    for item in _paginate(
+    for item in items(
         tagging, "get_resources", "ResourceTagMappingList", TagFilters=[{"Key": RUN_TAG, "Values": [run_id]}]
     ):
         found.add(item["ResourceARN"])

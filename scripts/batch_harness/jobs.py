@@ -3,21 +3,23 @@
 Jobs are polled with ``batch:DescribeJobs`` (100 ids a call); executions with
 ``states:DescribeExecution``, and their steps are read from ``GetExecutionHistory``: each
 ``batch:submitJob(.sync)`` task's state name and job id (from the TaskSubmitted/TaskSucceeded
-output), then the jobs themselves, ordered by the submission time Batch reports.
+output), then the jobs themselves, ordered by the submission time Batch reports. A finished
+execution whose steps started before the steps its definition makes them wait for had succeeded
+(or after one failed) does not succeed.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .delivery import Clients, Delivery
+from .pipelines import StepTimes, start_order_problems
+from .sfn_history import EXECUTION_FINAL, execution_history, task_entries
 
 JOB_FINAL = {"SUCCEEDED", "FAILED"}
-EXECUTION_FINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"}
 
 
 @dataclass
@@ -78,6 +80,8 @@ class ExecutionOutcome:
     start: float | None = None  # epoch seconds
     stop: float | None = None
     error: str = ""
+    # Steps that started before what they wait for had succeeded (empty: the order was respected).
+    order_problems: list[str] = field(default_factory=list)
 
     @property
     def final(self) -> bool:
@@ -118,7 +122,7 @@ class Outcome:
         if self.delivery.delivered:
             return self.delivery.ok  # an API call with nothing to wait for
         return (self.job is not None and self.job.status == "SUCCEEDED") or (
-            self.execution is not None and self.execution.status == "SUCCEEDED"
+            self.execution is not None and self.execution.status == "SUCCEEDED" and not self.execution.order_problems
         )
 
 
@@ -130,64 +134,16 @@ def _to_epoch(value: Any) -> float | None:
     return float(value)
 
 
-def _job_id_in(text: str | None) -> str | None:
-    if not text:
-        return None
-    try:
-        value = json.loads(text)
-    except (TypeError, json.JSONDecodeError):
-        return None
-    if isinstance(value, dict):
-        return value.get("JobId") or value.get("jobId")
-    return None
-
-
 def execution_steps(history: Iterable[dict[str, Any]]) -> list[StepOutcome]:
     """Batch task states of one execution, from its history (parallel branches included)."""
-    events = {e["id"]: e for e in history}
-    steps: dict[int, StepOutcome] = {}  # keyed by the TaskStateEntered event id
-
-    def state_of(event: dict[str, Any]) -> tuple[int, str] | None:
-        current: dict[str, Any] | None = event
-        while current is not None:
-            if current["type"].endswith("StateEntered"):
-                return current["id"], current.get("stateEnteredEventDetails", {}).get("name", "?")
-            current = events.get(current.get("previousEventId", -1))
-        return None
-
-    for event in sorted(events.values(), key=lambda e: e["id"]):
-        kind = event["type"]
-        if kind == "TaskScheduled":
-            details = event.get("taskScheduledEventDetails", {})
-            if details.get("resourceType") != "batch":
-                continue
-            found = state_of(event)
-            if found:
-                steps.setdefault(found[0], StepOutcome(state=found[1], job_id=None, status="SCHEDULED"))
-        elif kind in ("TaskSubmitted", "TaskSucceeded", "TaskFailed", "TaskSubmitFailed", "TaskStartFailed"):
-            key = {
-                "TaskSubmitted": "taskSubmittedEventDetails",
-                "TaskSucceeded": "taskSucceededEventDetails",
-                "TaskFailed": "taskFailedEventDetails",
-                "TaskSubmitFailed": "taskSubmitFailedEventDetails",
-                "TaskStartFailed": "taskStartFailedEventDetails",
-            }[kind]
-            details = event.get(key, {})
-            if details.get("resourceType") != "batch":
-                continue
-            found = state_of(event)
-            if not found or found[0] not in steps:
-                continue
-            step = steps[found[0]]
-            step.job_id = step.job_id or _job_id_in(details.get("output")) or _job_id_in(details.get("cause"))
-            if kind == "TaskSucceeded":
-                step.status = "SUCCEEDED"
-            elif kind != "TaskSubmitted":
-                step.status = "FAILED"
-                step.error = f"{details.get('error', '')}: {str(details.get('cause', ''))[:200]}"
-            else:
-                step.status = "SUBMITTED"
-    return list(steps.values())
+    steps: list[StepOutcome] = []
+    for entry in task_entries(history):
+        if entry.resource_type != "batch":
+            continue
+        status = "SCHEDULED" if entry.status == "ENTERED" else entry.status
+        error = f"{entry.error}: {entry.cause[:200]}" if entry.status == "FAILED" else ""
+        steps.append(StepOutcome(state=entry.state, job_id=entry.job_id, status=status, error=error))
+    return steps
 
 
 class Waiter:
@@ -260,16 +216,7 @@ class Waiter:
             stop=_to_epoch(described.get("stopDate")),
             error=" ".join(filter(None, [described.get("error"), described.get("cause")])),
         )
-        history: list[dict[str, Any]] = []
-        token: str | None = None
-        while True:
-            page = sfn.get_execution_history(
-                executionArn=arn, maxResults=1000, **({"nextToken": token} if token else {})
-            )
-            history.extend(page.get("events", []))
-            token = page.get("nextToken")
-            if not token:
-                break
+        history = execution_history(sfn, arn)
         outcome.steps = execution_steps(history)
         jobs = self.describe_jobs([s.job_id for s in outcome.steps if s.job_id])
         for step in outcome.steps:
@@ -278,11 +225,26 @@ class Waiter:
                 step.status = step.job.status
         ordered = sorted(
             (s for s in outcome.steps if s.job and s.job.created_at is not None),
-            key=lambda s: s.job.created_at if s.job else 0,
+            key=lambda s: (s.job.created_at if s.job else None) or 0,
         )
         for index, step in enumerate(ordered, start=1):
             step.order = index
+        if outcome.final:
+            definition = sfn.describe_state_machine_for_execution(executionArn=arn)["definition"]
+            outcome.order_problems = start_order_problems(definition, step_times(outcome.steps))
         return outcome
+
+
+def step_times(steps: Iterable[StepOutcome]) -> dict[str, StepTimes]:
+    """What the start-order check needs of each step: its status and its job's Batch times."""
+    return {
+        step.state: StepTimes(
+            step.status,
+            step.job.created_at if step.job else None,
+            step.job.stopped_at if step.job else None,
+        )
+        for step in steps
+    }
 
 
 def failures(outcomes: list[Outcome]) -> list[str]:
@@ -305,6 +267,8 @@ def failures(outcomes: list[Outcome]) -> list[str]:
             execution = outcome.execution
             failed = [s for s in execution.steps if s.status != "SUCCEEDED"]
             detail = "; ".join(f"step {s.state} {s.status}" for s in failed) or execution.error
+            if execution.order_problems:
+                detail = "; ".join(filter(None, [detail, "out of order: " + "; ".join(execution.order_problems)]))
             lines.append(f"schedule {delivery.label}: execution {outcome.status}: {detail}")
         else:
             lines.append(f"schedule {delivery.label}: nothing to wait for")

@@ -100,7 +100,7 @@ class OneTimeProver:
             if original.get(key):
                 target[key] = original[key]
         expression = at_expression(now + dt.timedelta(seconds=self.lead_seconds))
-        request = {
+        request: dict[str, Any] = {
             "Name": one_time_name(self.run_id, delivery),
             "GroupName": delivery.schedule.group,
             "ScheduleExpression": expression,

@@ -1,7 +1,7 @@
 """Would AWS let a schedule's role do what the schedule asks? Two answers, one interface.
 
 * ``LocalPermissions`` (local account): the role's trust and permission policies are read back
-  from IAM and evaluated by ``batch_harness.iam`` (moto enforces nothing usable, DESIGN §6).
+  from IAM and evaluated by ``batch_harness.iam`` (moto's own IAM enforcement is unusable: see docs/emulator.md).
 * ``SimulatedPermissions`` (real account): ``iam:SimulatePrincipalPolicy`` answers the permission
   question. No AWS API evaluates a trust policy for a service principal, so the trust question is
   answered by the same local evaluator over the trust policy read back from IAM.
@@ -17,9 +17,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
 from .iam import Decision, Request, RolePolicies, evaluate, read_role_policies
+from .paging import items
 
 
-class PermissionError_(RuntimeError):
+class RoleReadError(RuntimeError):
     """The role itself cannot be read (missing, or the caller may not read it)."""
 
 
@@ -65,7 +66,7 @@ class LocalPermissions:
             try:
                 self._roles[role_arn] = read_role_policies(self._iam, role_arn)
             except ClientError as error:
-                raise PermissionError_(f"role {role_arn} cannot be read back: {_error_text(error)}") from None
+                raise RoleReadError(f"role {role_arn} cannot be read back: {_error_text(error)}") from None
         return self._roles[role_arn]
 
     def allows(self, role_arn: str, requests: Sequence[Request]) -> Decision:
@@ -125,20 +126,17 @@ class SimulatedPermissions(LocalPermissions):
         return Decision(True, "; ".join(grants) or "allowed")
 
     def _simulate(self, role_arn: str, request: Request, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        results: list[dict[str, Any]] = []
-        marker: str | None = None
-        while True:
-            page = self._iam.simulate_principal_policy(
+        return list(
+            items(
+                self._iam,
+                "simulate_principal_policy",
+                "EvaluationResults",
                 PolicySourceArn=role_arn,
                 ActionNames=[request.action],
                 ResourceArns=[request.resource],
                 ContextEntries=entries,
-                **({"Marker": marker} if marker else {}),
             )
-            results.extend(page.get("EvaluationResults", []))
-            marker = page.get("Marker")
-            if not page.get("IsTruncated") or not marker:
-                return results
+        )
 
 
 def _not_implemented(error: Exception) -> bool:

@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .sfn_history import EXECUTION_FINAL, execution_history, task_entries
+
 BATCH_SYNC_SUFFIX = ":states:::batch:submitJob.sync"
-EXECUTION_FINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
-TASK_OUTCOMES = {"TaskSubmitted", "TaskSucceeded", "TaskFailed", "TaskSubmitFailed", "TaskStartFailed", "TaskTimedOut"}
 # Errors a Retry may name without re-running a job that ran and failed (its own retry strategy
 # decided that) - anything else in a Task's Retry, or any Catch, could start a dependent step
 # after a failure.
@@ -316,19 +316,6 @@ def wait_for_execution(
         sleep(poll)
 
 
-def execution_history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = []
-    token: str | None = None
-    while True:
-        page = sfn.get_execution_history(
-            executionArn=execution_arn, maxResults=1000, **({"nextToken": token} if token else {})
-        )
-        events.extend(page.get("events", []))
-        token = page.get("nextToken")
-        if not token:
-            return sorted(events, key=lambda e: e["id"])
-
-
 def read_run(
     sfn: Any, batch: Any, execution_arn: str, definition: str | Mapping[str, Any] | None = None
 ) -> PipelineRun:
@@ -351,46 +338,15 @@ def read_run(
         input=json.loads(raw_input) if raw_input else None,
         steps={name: StepRun(step=name, job_name=task.job_name) for name, task in shape.tasks.items()},
     )
-    events = execution_history(sfn, execution_arn)
-    by_id = {e["id"]: e for e in events}
-
-    def entered_state(event: dict[str, Any]) -> dict[str, Any] | None:
-        current: dict[str, Any] | None = event
-        while current is not None:
-            if current["type"] == "TaskStateEntered":
-                return current
-            current = by_id.get(current.get("previousEventId", -1))
-        return None
-
-    for event in events:
-        kind = event["type"]
-        if kind == "TaskStateEntered":
-            name = event["stateEnteredEventDetails"]["name"]
-            if name in run.steps:
-                run.steps[name].entered_event = event["id"]
-                run.steps[name].entered_after = event.get("previousEventId")
-                run.steps[name].status = "ENTERED"
-            continue
-        if kind not in TASK_OUTCOMES:
-            continue
-        entered = entered_state(event)
-        if entered is None:
-            continue
-        step = run.steps.get(entered["stateEnteredEventDetails"]["name"])
+    for entry in task_entries(execution_history(sfn, execution_arn)):
+        step = run.steps.get(entry.state)
         if step is None:
             continue
-        details = next((v for k, v in event.items() if k.endswith("EventDetails")), {})
-        payload = _json_or_none(details.get("output")) or _json_or_none(details.get("cause")) or {}
-        if isinstance(payload, dict):
-            step.job_id = step.job_id or payload.get("JobId") or payload.get("jobId")
-        if kind == "TaskSubmitted":
-            step.submitted_event = event["id"]
-            step.status = "SUBMITTED"
-        else:
-            step.finished_event = event["id"]
-            step.status = "SUCCEEDED" if kind == "TaskSucceeded" else "FAILED"
-            if kind != "TaskSucceeded":
-                step.error = f"{details.get('error', kind)}"
+        step.entered_event, step.entered_after = entry.entered_event, entry.entered_after
+        step.status = "ENTERED" if entry.status == "SCHEDULED" else entry.status
+        step.job_id = entry.job_id
+        step.submitted_event, step.finished_event = entry.submitted_event, entry.finished_event
+        step.error = entry.error
     job_ids = [s.job_id for s in run.steps.values() if s.job_id]
     jobs: dict[str, dict[str, Any]] = {}
     for start in range(0, len(job_ids), 100):
@@ -408,15 +364,6 @@ def read_run(
         if step.status != "FAILED" or job.get("status") == "FAILED":
             step.status = job.get("status", step.status)
     return run
-
-
-def _json_or_none(text: Any) -> Any:
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return None
 
 
 def format_run(run: PipelineRun) -> str:

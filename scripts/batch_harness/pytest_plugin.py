@@ -111,8 +111,8 @@ class AppliedStack:
 def applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from rich.console import Console
 
-    from . import account_local
     from .e2e import Run, RunOptions
+    from .emulator import LocalAccount
     from .inventory import take_inventory
 
     stacks: list[AppliedStack] = []
@@ -136,7 +136,7 @@ def applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         run = Run(options, Console(highlight=False, width=160))
         stack = AppliedStack(run, destroy_at_teardown=destroy)
         stacks.append(stack)
-        run.account = account_local.start_local(batch_fail_after=batch_fail_after)
+        run.account = LocalAccount.start(batch_fail_after=batch_fail_after)
         run.baseline = take_inventory(run.clients)
         run.prepare(workspace / "work")
         run.apply()

@@ -8,9 +8,12 @@ expression in the state is read back with ``scheduler:GetSchedule`` or ``events:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from .addresses import state_resources
+from .paging import items
 
 Backend = Literal["scheduler", "rules"]
 
@@ -69,17 +72,10 @@ class Schedule:
         return "scheduler.amazonaws.com" if self.backend == "scheduler" else "events.amazonaws.com"
 
 
-def _walk_resources(module: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    yield from module.get("resources", [])
-    for child in module.get("child_modules", []):
-        yield from _walk_resources(child)
-
-
 def schedules_in_state(state: Mapping[str, Any]) -> list[ScheduleRef]:
     """Every Scheduler schedule and every *scheduled* EventBridge rule in ``terraform show -json``."""
-    root = state.get("values", {}).get("root_module", {})
     refs: list[ScheduleRef] = []
-    for resource in _walk_resources(root):
+    for resource in state_resources(state):
         if resource.get("mode") != "managed":
             continue
         values = resource.get("values") or {}
@@ -142,28 +138,21 @@ def read_scheduler_schedule(client: Any, name: str, group: str = "default", addr
 
 def read_rule(client: Any, name: str, bus: str = "default", address: str = "") -> Schedule:
     rule = client.describe_rule(Name=name, EventBusName=bus)
-    targets: list[Target] = []
-    token: str | None = None
-    while True:
-        page = client.list_targets_by_rule(Rule=name, EventBusName=bus, **({"NextToken": token} if token else {}))
-        for t in page.get("Targets", []):
-            targets.append(
-                Target(
-                    arn=t["Arn"],
-                    role_arn=t.get("RoleArn"),
-                    input=t.get("Input"),
-                    target_id=t.get("Id"),
-                    dead_letter_arn=(t.get("DeadLetterConfig") or {}).get("Arn"),
-                    retry_policy=t.get("RetryPolicy") or {},
-                    batch_parameters=t.get("BatchParameters"),
-                    input_path=t.get("InputPath"),
-                    input_transformer=t.get("InputTransformer"),
-                    raw=t,
-                )
-            )
-        token = page.get("NextToken")
-        if not token:
-            break
+    targets = [
+        Target(
+            arn=t["Arn"],
+            role_arn=t.get("RoleArn"),
+            input=t.get("Input"),
+            target_id=t.get("Id"),
+            dead_letter_arn=(t.get("DeadLetterConfig") or {}).get("Arn"),
+            retry_policy=t.get("RetryPolicy") or {},
+            batch_parameters=t.get("BatchParameters"),
+            input_path=t.get("InputPath"),
+            input_transformer=t.get("InputTransformer"),
+            raw=t,
+        )
+        for t in items(client, "list_targets_by_rule", "Targets", Rule=name, EventBusName=bus)
+    ]
     return Schedule(
         backend="rules",
         name=rule["Name"],

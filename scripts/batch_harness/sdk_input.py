@@ -48,7 +48,7 @@ def botocore_service(target_name: str) -> str | None:
     """
     available = set(_session().get_available_services())
     for candidate in (_KNOWN.get(target_name), target_name):
-        if candidate in available and _normalised_id(candidate) == target_name:
+        if candidate is not None and candidate in available and _normalised_id(candidate) == target_name:
             return candidate
     return None
 

@@ -1,9 +1,10 @@
 """Run Terraform for the harness: offline provider installation, plan/apply/destroy, diagnostics.
 
-tftest drives every command (it is the maintained runner) with the runner's own environment.
-python-terraform 0.10.1 is not used: besides its known breakages on Terraform >= 1.0 (``destroy``
-passes the removed ``-force``, ``output(name)`` raises), it cannot take a per-call environment —
-an ``env=`` dict is turned into a ``-var-file`` of the whole environment.
+Every command goes through ``tfprocess.run`` (own process group, both pipes drained, a timeout,
+interrupts forwarded). tftest and python-terraform are not used: tftest reads all of stdout before
+stderr (a run writing more than a pipe buffer to stderr hangs) and exposes no process handle or
+timeout; python-terraform breaks on Terraform >= 1.0 and turns a per-call environment into a
+``-var-file``. Plans are read from ``terraform show -json`` into one model, ``PlanResult``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable, Mapping
@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tftest
+from . import tfprocess
+from .addresses import planned_resources, resource_type
 
 MIRROR_ENV = "BATCH_HARNESS_PROVIDER_MIRROR"
 # Where Terraform's implied local mirrors live, as glob patterns.
@@ -52,6 +53,16 @@ provider "aws" {
   max_retries                 = 1
 }
 """
+
+
+def offline_provider_override(sfn_endpoint: str | None) -> str:
+    """The offline provider block, with the plan-time Step Functions validation endpoint if given."""
+    if not sfn_endpoint:
+        return OFFLINE_PROVIDER_OVERRIDE
+    body = OFFLINE_PROVIDER_OVERRIDE.rstrip().removesuffix("}")
+    return f'{body}  endpoints {{\n    sfn = "{sfn_endpoint}"\n  }}\n}}\n'
+
+
 _SKIP_DIRS = {".git", ".venv", ".terraform", ".batch-harness", "node_modules", "__pycache__", "reports"}
 _LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.MULTILINE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -93,9 +104,9 @@ def find_provider_mirror() -> Path | None:
             raise FileNotFoundError(f"{MIRROR_ENV}={explicit} is not a directory")
         return path
     for candidate in MIRROR_CANDIDATES:
-        for path in sorted(glob.glob(os.path.expanduser(candidate))):
-            if _is_mirror(Path(path)):
-                return Path(path)
+        for found in sorted(glob.glob(os.path.expanduser(candidate))):
+            if _is_mirror(Path(found)):
+                return Path(found)
     return _mirror_installed_with_the_machine()
 
 
@@ -209,37 +220,40 @@ class PlanResult:
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> PlanResult:
         changes = {rc["address"]: rc["change"] for rc in raw.get("resource_changes", [])}
-        planned: dict[str, dict[str, Any]] = {}
-
-        def walk(module: Mapping[str, Any]) -> None:
-            for resource in module.get("resources", []):
-                planned[resource["address"]] = resource.get("values", {})
-            for child in module.get("child_modules", []):
-                walk(child)
-
-        walk(raw.get("planned_values", {}).get("root_module", {}))
+        planned = {r["address"]: r.get("values", {}) for r in planned_resources(raw)}
         return cls(raw=raw, resource_changes=changes, planned_resources=planned)
 
-    def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
+    def of_type(self, wanted: str) -> dict[str, dict[str, Any]]:
         """Planned values of every resource of one type, by address."""
         return {
-            address: values
-            for address, values in self.planned_resources.items()
-            if _resource_type(address) == resource_type
+            address: values for address, values in self.planned_resources.items() if resource_type(address) == wanted
         }
+
+    @property
+    def changes(self) -> list[str]:
+        """Addresses the plan would change (``output.<name>`` for outputs); ``[]``: the plan is empty.
+
+        A data source read during apply counts as a change, as in ``plan -detailed-exitcode``.
+        """
+        changed = [
+            rc["address"]
+            for rc in self.raw.get("resource_changes", [])
+            if rc.get("change", {}).get("actions") != ["no-op"]
+        ]
+        changed += [
+            f"output.{name}"
+            for name, change in self.raw.get("output_changes", {}).items()
+            if change.get("actions") != ["no-op"]
+        ]
+        return changed
 
     @property
     def outputs(self) -> dict[str, Any]:
         return {k: v.get("value") for k, v in self.raw.get("planned_values", {}).get("outputs", {}).items()}
 
 
-def _resource_type(address: str) -> str:
-    """``module.a["x"].module.b.aws_iam_role.this["k"]`` -> ``aws_iam_role``."""
-    return re.sub(r'\["[^"]*"\]|\[\d+\]', "", address).split(".")[-2]
-
-
 class TerraformRunner:
-    """One root config directory, driven through tftest with this runner's environment."""
+    """One root config directory; every command runs with this runner's environment and timeout."""
 
     def __init__(
         self,
@@ -248,11 +262,14 @@ class TerraformRunner:
         *,
         offline_provider: bool = False,
         binary: str = "terraform",
+        timeout: float | None = None,
     ) -> None:
         self.workdir = Path(workdir).resolve()
         self.binary = binary
+        self.timeout = timeout
         env = dict(env or {})
         self.env = {
+            **os.environ,
             **cli_config_env(configured=env.get("TF_CLI_CONFIG_FILE")),
             "TF_IN_AUTOMATION": "1",
             "CHECKPOINT_DISABLE": "1",
@@ -261,8 +278,10 @@ class TerraformRunner:
             **{k: v for k, v in env.items() if k != "TF_CLI_CONFIG_FILE" or Path(v).is_file()},
         }
         if offline_provider:
-            self.write_override(OFFLINE_PROVIDER_OVERRIDE)
-        self._tf = tftest.TerraformTest(str(self.workdir), binary=binary, env=self.env)
+            # A plan that knows a state machine definition has the provider validate it.
+            from .emulator.sfn_validation import shared_endpoint
+
+            self.write_override(offline_provider_override(shared_endpoint()))
         self._initialised = False
 
     def write_override(self, hcl: str) -> Path:
@@ -271,13 +290,13 @@ class TerraformRunner:
         path.write_text(hcl)
         return path
 
-    def _run(self, command: str, *args: str) -> tftest.TerraformCommandOutput:
-        try:
-            result = self._tf.execute_command(command, *args)
-        except tftest.TerraformTestError as error:  # tftest raises on exit codes 1 and 11
-            raise TerraformError(command, 1, "", error.args[-1]) from None
-        if result.retcode != 0:
-            raise TerraformError(command, result.retcode, result.out, result.err)
+    def _run(self, command: str, *args: str) -> tfprocess.Completed:
+        result = tfprocess.run([self.binary, command, *args], cwd=self.workdir, env=self.env, timeout=self.timeout)
+        if result.timed_out:
+            stderr = f"Error: terraform {command} still running after {self.timeout:.0f}s: interrupted\n{result.stderr}"
+            raise TerraformError(command, result.returncode, result.stdout, stderr)
+        if result.returncode != 0:
+            raise TerraformError(command, result.returncode, result.stdout, result.stderr)
         return result
 
     @staticmethod
@@ -314,24 +333,13 @@ class TerraformRunner:
                 args.append("-destroy")
             self._run("plan", *args)
             shown = self._run("show", "-json", "-no-color", str(plan_file))
-        return PlanResult.from_json(json.loads(shown.out))
+        return PlanResult.from_json(json.loads(shown.stdout))
 
     def plan_is_empty(
         self, variables: Mapping[str, Any] | None = None, var_files: Iterable[str | os.PathLike[str]] = ()
     ) -> list[str]:
         """Addresses a fresh plan would still change; ``[]`` means the plan is empty."""
-        self.init()
-        args = ["-detailed-exitcode", "-input=false", "-no-color", *self._var_args(variables, var_files)]
-        try:
-            result = self._tf.execute_command("plan", *args)  # raises on 1 and 11; 2 = changes
-        except tftest.TerraformTestError as error:
-            raise TerraformError("plan -detailed-exitcode", 1, "", error.args[-1]) from None
-        code, out = result.retcode, result.out
-        if code == 0:
-            return []
-        if code != 2:
-            raise TerraformError("plan -detailed-exitcode", code, out or "", result.err or "")
-        return re.findall(r"^\s*# (\S+) (?:will|must)", out or "", re.MULTILINE) or ["<unparsed changes>"]
+        return self.plan(variables, var_files).changes
 
     def apply_with_retry(
         self,
@@ -362,21 +370,16 @@ class TerraformRunner:
 
     def output(self) -> dict[str, Any]:
         shown = self._run("output", "-json", "-no-color")
-        return {k: v.get("value") for k, v in json.loads(shown.out or "{}").items()}
+        return {k: v.get("value") for k, v in json.loads(shown.stdout or "{}").items()}
 
     def show_state(self) -> dict[str, Any]:
         shown = self._run("show", "-json", "-no-color")
-        return json.loads(shown.out or "{}")
+        return json.loads(shown.stdout or "{}")
 
     def state_addresses(self) -> list[str]:
         try:
-            return self._run("state", "list").out.split()
+            return self._run("state", "list").stdout.split()
         except TerraformError as error:
             if "No state file was found" in error.stderr:
                 return []
             raise
-
-
-def terraform_version(binary: str = "terraform") -> str:
-    out = subprocess.run([binary, "version", "-json"], capture_output=True, text=True, check=True).stdout
-    return json.loads(out)["terraform_version"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from batch_harness.addresses import resource_type
 from batch_harness.cron import cli
 
 CLEAN = """\
@@ -98,7 +99,7 @@ def test_schedules_invalid_expression_exits_one(capsys: pytest.CaptureFixture[st
 
 
 def _resource(address: str, values: dict) -> dict:
-    return {"address": address, "type": address.split(".")[-2].split("[")[0], "values": values}
+    return {"address": address, "type": resource_type(address), "values": values}
 
 
 def test_schedules_from_plan_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

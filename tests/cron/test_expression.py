@@ -170,10 +170,16 @@ def test_documented_examples_parse(expression: str) -> None:
     assert parse_expression(expression).kind in ("cron", "rate", "at")
 
 
-def test_five_field_cron_is_accepted_with_a_note() -> None:
-    expr = parse_expression("cron(0 12 * * ?)")
-    assert expr.text == "cron(0 12 * * ? *)"
-    assert any("year" in note for note in expr.notes)
+def test_five_field_cron_is_refused() -> None:
+    """EventBridge User Guide, "Schedule expressions for rules" (cron expressions "have six
+    required fields") and the EventBridge Scheduler User Guide, "Schedule types" (cron: six
+    fields, the year included); both APIs reject cron(0 12 * * ?) with a ValidationException."""
+    with pytest.raises(ExpressionError) as raised:
+        parse_expression("cron(0 12 * * ?)")
+    assert str(raised.value) == (
+        "'cron(0 12 * * ?)': AWS cron takes 6 fields (minutes hours day-of-month month day-of-week year), got 5 — "
+        "the year is required: add ' *' for every year"
+    )
 
 
 @pytest.mark.parametrize(

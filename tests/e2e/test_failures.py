@@ -10,7 +10,8 @@ from typing import Any
 import boto3
 import pytest
 
-from batch_harness.account_local import attach, pid_alive
+from batch_harness.addresses import state_resources
+from batch_harness.emulator.account import LocalAccount, pid_alive
 
 from .support import REPO, harness, port_open
 
@@ -74,7 +75,7 @@ def test_session_up_smoke_down_with_a_denied_role_and_a_failing_job(tmp_path):
         iam.put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=json.dumps(document))
 
     # A job forced to fail is reported FAILED with its attempts, and the run exits non-zero.
-    attach(session["local"]).set_batch_failure(0)
+    LocalAccount.attach(session["local"]).set_batch_failure(0)
     failed = harness("smoke", "--json", str(tmp_path / "failed.json"), state_dir=state)
     assert failed.returncode == 1, failed.stdout
     report = json.loads((tmp_path / "failed.json").read_text())
@@ -117,16 +118,6 @@ def test_applied_stack_failing_job_and_a_destroy_that_leaves_something_behind(ap
 
 
 def _log_group_name(state: dict[str, Any], address: str) -> str:
-    def walk(module: dict[str, Any]) -> Any:
-        for resource in module.get("resources", []):
-            if resource["address"] == address:
-                return resource["values"]["name"]
-        for child in module.get("child_modules", []):
-            found = walk(child)
-            if found:
-                return found
-        return None
-
-    name = walk(state["values"]["root_module"])
+    name = next((r["values"]["name"] for r in state_resources(state) if r["address"] == address), None)
     assert name, address
     return str(name)

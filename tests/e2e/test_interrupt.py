@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from batch_harness.account_local import pid_alive
+from batch_harness.emulator.account import pid_alive
 
 from .support import REPO, port_open, processes_mentioning
 

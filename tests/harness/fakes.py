@@ -12,6 +12,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from fake_paging import Paginating
+
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 QUEUE_ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:job-queue/reports-default"
@@ -129,7 +131,7 @@ class FakeRole:
     inline: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-class FakeIam:
+class FakeIam(Paginating):
     def __init__(self) -> None:
         self.roles: dict[str, FakeRole] = {}
 

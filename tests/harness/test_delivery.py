@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from batch_harness.delivery import AccountInfo, deliver_all, group_arn, plan_deliveries
+from batch_harness.delivery import AccountInfo, deliver_all, plan_deliveries
 from batch_harness.permissions import LocalPermissions
 from batch_harness.schedules import Schedule, Target
 
@@ -116,7 +116,6 @@ def test_scheduler_universal_target_is_submitted_unchanged_with_context_attribut
 
 
 def test_scheduler_trust_is_checked_with_the_schedule_group_arn(clients):
-    assert group_arn(SCHEDULE_ARN) == f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule-group/reports"
     clients.iam.add_role(ROLE_NAME, scheduler_trust(SCHEDULE_ARN), target=submit_policy(QUEUE_ARN, JOBDEF_ARN))
     delivery = deliver(scheduler_schedule(submit_input()), clients)
     assert not delivery.submitted

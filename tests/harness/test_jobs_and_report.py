@@ -167,12 +167,54 @@ def test_execution_steps_follow_event_chains_through_parallel_branches():
     assert "States.TaskFailed" in steps["d"].error
 
 
-class FakeSfn:
-    def describe_execution(self, executionArn: str) -> dict:
-        return {"status": "FAILED", "error": "States.TaskFailed", "cause": "d failed"}
+def batch_task(job_name: str, **rest: Any) -> dict:
+    resource = "arn:aws:states:::batch:submitJob.sync"
+    return {"Type": "Task", "Resource": resource, "Parameters": {"JobName": job_name}, **rest}
 
-    def get_execution_history(self, **_: Any) -> dict:
-        return {"events": history_diamond()}
+
+# The state machine of history_diamond(): a, then b and c in parallel, then d.
+DIAMOND_DEFINITION = json.dumps(
+    {
+        "StartAt": "a",
+        "States": {
+            "a": batch_task("a", Next="fan"),
+            "fan": {
+                "Type": "Parallel",
+                "Next": "d",
+                "Branches": [
+                    {"StartAt": "b", "States": {"b": batch_task("b", End=True)}},
+                    {"StartAt": "c", "States": {"c": batch_task("c", End=True)}},
+                ],
+            },
+            "d": batch_task("d", End=True),
+        },
+    }
+)
+
+
+class FakeSfn:
+    def __init__(self, status: str = "FAILED", history: list[dict] | None = None) -> None:
+        self.status = status
+        self.history = history if history is not None else history_diamond()
+
+    def describe_execution(self, executionArn: str) -> dict:
+        if self.status == "SUCCEEDED":
+            return {"status": "SUCCEEDED"}
+        return {"status": self.status, "error": "States.TaskFailed", "cause": "d failed"}
+
+    def describe_state_machine_for_execution(self, executionArn: str) -> dict:
+        return {"definition": DIAMOND_DEFINITION}
+
+    def get_paginator(self, operation: str) -> Any:
+        assert operation == "get_execution_history"
+        history = self.history
+
+        class Pages:
+            def paginate(self, **_: Any) -> list[dict]:
+                # Two pages, as a long history would come.
+                return [{"events": history[:5]}, {"events": history[5:]}]
+
+        return Pages()
 
 
 def test_pipeline_steps_are_ordered_by_batch_submission_time_and_reported():
@@ -198,6 +240,66 @@ def test_pipeline_steps_are_ordered_by_batch_submission_time_and_reported():
     assert steps_table([outcome]) is not None
     data = outcome_dict(outcome)
     assert [s["state"] for s in sorted(data["execution"]["steps"], key=lambda s: s["order"])] == ["a", "c", "b", "d"]
+
+
+def diamond_jobs(**created_stopped: tuple[int, int]) -> ScriptedBatch:
+    return ScriptedBatch(
+        {
+            f"j{name}": [job(f"j{name}", "SUCCEEDED", name=name, created=created, stoppedAt=stopped)]
+            for name, (created, stopped) in created_stopped.items()
+        }
+    )
+
+
+def sfn_delivery() -> Any:
+    return delivery("weekly", kind="sfn", execution_arn="arn:aws:states:us-east-1:1:execution:weekly:run-1")
+
+
+def succeeded_history() -> list[dict]:
+    history = history_diamond()
+    history[-1] = {
+        "id": 18,
+        "previousEventId": 17,
+        "type": "TaskSucceeded",
+        "taskSucceededEventDetails": {"resourceType": "batch"},
+    }
+    return history
+
+
+def test_a_succeeded_pipeline_whose_steps_kept_their_order_passes():
+    batch = diamond_jobs(a=(100, 150), b=(200, 250), c=(210, 240), d=(300, 350))
+    clients = {"batch": batch, "stepfunctions": FakeSfn("SUCCEEDED", succeeded_history())}
+    [outcome] = Waiter(clients.__getitem__, timeout=1).wait([sfn_delivery()])
+    assert outcome.execution.order_problems == []
+    assert outcome.succeeded and failures([outcome]) == []
+
+
+def test_a_succeeded_pipeline_whose_step_started_before_its_dependency_finished_fails():
+    # d's job was created before b's stopped: the execution SUCCEEDED, the run must not.
+    batch = diamond_jobs(a=(100, 150), b=(200, 320), c=(210, 240), d=(300, 350))
+    clients = {"batch": batch, "stepfunctions": FakeSfn("SUCCEEDED", succeeded_history())}
+    [outcome] = Waiter(clients.__getitem__, timeout=1).wait([sfn_delivery()])
+    assert outcome.execution.order_problems == ["d was created at 300, before b stopped at 320"]
+    assert not outcome.succeeded
+    assert failures([outcome]) == [
+        "schedule default/weekly: execution SUCCEEDED: out of order: d was created at 300, before b stopped at 320"
+    ]
+
+
+def test_a_step_started_after_its_dependency_failed_is_reported():
+    history = history_diamond()
+    history[13] = {
+        "id": 14,
+        "previousEventId": 12,
+        "type": "TaskFailed",
+        "taskFailedEventDetails": {"resourceType": "batch", "error": "States.TaskFailed", "cause": "{}"},
+    }
+    batch = diamond_jobs(a=(100, 150), c=(210, 240), d=(300, 350))
+    batch.script["jb"] = [job("jb", "FAILED", name="b", created=200, stoppedAt=250)]
+    clients = {"batch": batch, "stepfunctions": FakeSfn("FAILED", history)}
+    [outcome] = Waiter(clients.__getitem__, timeout=1).wait([sfn_delivery()])
+    assert outcome.execution.order_problems == ["d started although b did not succeed (FAILED)"]
+    assert "out of order: d started although b did not succeed (FAILED)" in failures([outcome])[0]
 
 
 def test_results_table_has_every_column_per_schedule():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from batch_harness.schedules import discover, schedules_in_state, schedules_in_state_file
+from fake_paging import Paginating
 
 SHOW_JSON = {
     "values": {
@@ -101,7 +102,7 @@ class FakeScheduler:
         }
 
 
-class FakeEvents:
+class FakeEvents(Paginating):
     def describe_rule(self, Name: str, EventBusName: str) -> dict[str, Any]:
         return {
             "Name": Name,

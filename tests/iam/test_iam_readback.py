@@ -31,6 +31,7 @@ from batch_harness.iam import (
     role_name_from,
     submit_job_requests,
 )
+from fake_paging import Paginating
 
 SUBMIT = "batch:SubmitJob"
 
@@ -130,7 +131,7 @@ def test_role_name_from_rejects_other_arns() -> None:
         role_name_from(f"arn:aws:iam::{ACCOUNT}:user/alice")
 
 
-class FakeIam:
+class FakeIam(Paginating):
     """Answers like IAM's wire form: URL-encoded JSON strings, two-page listings."""
 
     def __init__(self) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from batch_harness import pipelines as pl
+from batch_harness.addresses import state_resources
 from batch_harness.delivery import AccountInfo, Delivery, deliver_all
 from batch_harness.emulator import LocalAccount
 from batch_harness.permissions import LocalPermissions
@@ -79,21 +80,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         outputs = runner.output()
         state = runner.show_state()
         outputs["queue_arns"] = {
-            r["values"]["name"]: r["values"]["arn"] for r in _resources(state) if r["type"] == "aws_batch_job_queue"
+            r["values"]["name"]: r["values"]["arn"]
+            for r in state_resources(state)
+            if r["type"] == "aws_batch_job_queue"
         }
         schedules = discover(account.client, state)  # read back from the API, as delivered
         yield Stack(account, runner, outputs, schedules, state)
     finally:
         account.stop()
-
-
-def _resources(state: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    def walk(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        yield from module.get("resources", [])
-        for child in module.get("child_modules", []):
-            yield from walk(child)
-
-    yield from walk(state.get("values", {}).get("root_module", {}))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from batch_harness import pipelines as pl
 from batch_harness.emulator import LocalAccount
 from batch_harness.iam import Request, can_assume, evaluate, submit_job_requests
 from batch_harness.iam.evaluator import evaluate_all
+from batch_harness.target_input import rule_input, scheduled_event
 from batch_harness.terraform import PlanResult
 
 from .helpers import FIXTURES, runner_for, write_var_file
@@ -261,11 +263,36 @@ def test_schedule_role_may_only_start_its_own_state_machine(plan: PlanResult) ->
     assert not evaluate(Request("batch:SubmitJob", f"{BATCH}:job-queue/pp-default", {}), [doc]).allowed
 
 
-def test_rule_targets_the_state_machine(rules_plan: PlanResult) -> None:
+def test_rule_targets_the_state_machine_with_the_scheduled_time(rules_plan: PlanResult) -> None:
     target = schedule(rules_plan, "nightly/night", "aws_cloudwatch_event_target.this[0]")
     assert target["arn"] == f"{STATES}:pp-nightly"
-    sent = json.loads(target["input"])
-    assert sent == {"pipeline": "nightly", "schedule": "night", "parameters": {"run": "scheduled"}}
+    assert target["input"] in (None, "")
+    # EventBridge User Guide, "Transforming target input": a scheduled event's `time` is when the
+    # rule was due, `resources[0]` the rule, `id` the event.
+    (transformer,) = target["input_transformer"]
+    assert transformer["input_paths"] == {
+        "scheduled_time": "$.time",
+        "schedule_arn": "$.resources[0]",
+        "execution_id": "$.id",
+    }
+    template = transformer["input_template"]
+    assert '"scheduled_time":"<scheduled_time>"' in template  # placeholders unescaped
+    assert json.loads(template) == {
+        "pipeline": "nightly",
+        "schedule": "night",
+        "parameters": {"run": "scheduled"},
+        "scheduled_time": "<scheduled_time>",
+        "schedule_arn": "<schedule_arn>",
+        "execution_id": "<execution_id>",
+    }
+    # What the rule sends when it fires (EventBridge's InputTransformer, as the harness renders it).
+    rule_arn = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/pp-nightly-night"
+    due = datetime(2030, 1, 5, 1, 30, tzinfo=UTC)
+    event = scheduled_event(rule_arn, REGION, ACCOUNT, due)
+    raw = {"InputTransformer": {"InputPathsMap": transformer["input_paths"], "InputTemplate": template}}
+    sent = json.loads(rule_input(raw, event, rule_arn, "pp-nightly-night") or "")
+    assert sent["scheduled_time"] == "2030-01-05T01:30:00Z"
+    assert (sent["schedule_arn"], sent["execution_id"]) == (rule_arn, event["id"])
     rule = schedule(rules_plan, "nightly/night", "aws_cloudwatch_event_rule.this[0]")
     assert rule["schedule_expression"] == "cron(30 1 * * ? *)"
     doc = policy(schedule(rules_plan, "nightly/night", "aws_iam_role_policy.this"))

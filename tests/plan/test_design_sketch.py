@@ -1,4 +1,4 @@
-"""The consumer contract: DESIGN.md §4's module call, placeholders and all, plans offline."""
+"""The consumer contract: a first module call, placeholders and all, plans offline."""
 
 from __future__ import annotations
 

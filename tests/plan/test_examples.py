@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from core_plan import CORE_MODULES, REPO_ROOT, is_core, of_type, one, plan_config
 
+from batch_harness.addresses import planned_resources, resource_type, state_resources
 from batch_harness.terraform import PlanResult
 
 B = "module.batch."
@@ -17,7 +18,7 @@ B = "module.batch."
 def counts(plan: PlanResult) -> Counter[str]:
     """Resources the core's submodules create, per type (managed resources only)."""
     return Counter(
-        address.split(".")[-2].split("[")[0]
+        resource_type(address)
         for address, change in plan.resource_changes.items()
         if is_core(address) and ".data." not in address and "create" in change["actions"]
     )
@@ -221,13 +222,4 @@ class TestEventBridgeRules:
 
 def _all_resources(raw: dict) -> list[dict]:
     """Every resource of the plan's prior state and planned values (incl. data sources)."""
-    found: list[dict] = []
-
-    def walk(module: dict) -> None:
-        found.extend(module.get("resources", []))
-        for child in module.get("child_modules", []):
-            walk(child)
-
-    walk(raw.get("planned_values", {}).get("root_module", {}))
-    walk(raw.get("prior_state", {}).get("values", {}).get("root_module", {}))
-    return found
+    return [*planned_resources(raw), *state_resources(raw.get("prior_state", {}))]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from batch_harness.posture import PostureResult, run_posture
-from batch_harness.posture.runner import DirectoryResult, Finding
+from batch_harness.posture.results import DirectoryResult, Finding
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SUITE = FIXTURES / "suite"

@@ -1,4 +1,5 @@
-"""The gate fails when custom policies silently did not run (the checkov pitfalls of DESIGN §8)."""
+"""The gate fails when custom policies silently did not run: checkov skips a policy folder or file
+it cannot load with one INFO line (docs/posture.md)."""
 
 from __future__ import annotations
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from batch_harness.posture.runner import _PathMap, merge
+from batch_harness.posture.findings import PathMap, merge
 
 UNEXPANDED = "module.jobs.aws_batch_job_definition.this"
 INSTANCE_A = 'module.jobs["a"].aws_batch_job_definition.this'
 INSTANCE_B = 'module.jobs["b"].aws_batch_job_definition.this'
-PATHS = _PathMap(Path("/scratch"), Path("/repo"), Path("/repo"))
+PATHS = PathMap(Path("/scratch"), Path("/repo"), Path("/repo"))
 
 
 def _record(result: str, check: str, resource: str, *details: str, comment: str | None = None, block="resource"):

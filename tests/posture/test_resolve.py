@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from batch_harness.posture.planning import placeholder_for, provider_override
+from batch_harness.posture.planning import placeholder_for
 from batch_harness.posture.resolve import synthesize_state, unknown_attributes
+from batch_harness.terraform import offline_provider_override
 
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 SCHEMAS = {
@@ -157,7 +158,7 @@ def test_placeholders_only_for_identity_inputs() -> None:
 
 
 def test_provider_override_points_only_sfn_at_the_stub() -> None:
-    text = provider_override("http://127.0.0.1:1234")
+    text = offline_provider_override("http://127.0.0.1:1234")
     assert 'sfn = "http://127.0.0.1:1234"' in text
     assert "skip_credentials_validation = true" in text
     assert text.count("{") == text.count("}")

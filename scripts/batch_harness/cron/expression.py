@@ -322,10 +322,12 @@ def parse_cron(text: str) -> CronExpression:
     inner = text.strip()[len("cron(") : -1]
     parts = inner.split()
     notes: list[str] = []
+    # EventBridge rules and Scheduler both refuse fewer than six fields (the year is required).
     if len(parts) == 5:
-        # The Scheduler guide calls the year optional; EventBridge rules require it.
-        parts.append("*")
-        notes.append("year omitted: EventBridge rules require six fields, write the year (*) explicitly")
+        raise ExpressionError(
+            f"{text!r}: AWS cron takes 6 fields (minutes hours day-of-month month day-of-week year), got 5 — "
+            "the year is required: add ' *' for every year"
+        )
     if len(parts) != 6:
         raise ExpressionError(
             f"{text!r}: AWS cron takes 6 fields (minutes hours day-of-month month day-of-week year), got {len(parts)}"
@@ -378,7 +380,8 @@ def _parse_at(text: str) -> AtExpression:
     if not match:
         raise ExpressionError(f"{text!r}: write at(yyyy-mm-ddThh:mm:ss), e.g. at(2030-01-31T08:00:00)")
     try:
-        wall = datetime(*(int(g) for g in match.groups()))
+        year, month, day, hour, minute, second = (int(g) for g in match.groups())
+        wall = datetime(year, month, day, hour, minute, second)
     except ValueError as error:
         raise ExpressionError(f"{text!r}: {error}") from None
     return AtExpression(text=text, wall=wall)

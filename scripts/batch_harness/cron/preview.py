@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from batch_harness.addresses import resource_type
 from batch_harness.cron.describe import describe
 from batch_harness.cron.expression import (
     AtExpression,
@@ -60,8 +60,8 @@ def specs_from_plan(planned_resources: Mapping[str, Mapping[str, Any]]) -> list[
     """Every scheduled thing in a plan: Scheduler schedules and scheduled EventBridge rules."""
     specs: list[ScheduleSpec] = []
     for address, values in sorted(planned_resources.items()):
-        resource_type = _resource_type(address)
-        if resource_type == "aws_scheduler_schedule":
+        kind = resource_type(address)
+        if kind == "aws_scheduler_schedule":
             window = (values.get("flexible_time_window") or [{}])[0]
             flexible = window.get("maximum_window_in_minutes") if window.get("mode") == "FLEXIBLE" else None
             specs.append(
@@ -77,7 +77,7 @@ def specs_from_plan(planned_resources: Mapping[str, Mapping[str, Any]]) -> list[
                     enabled=(values.get("state") or "ENABLED") == "ENABLED",
                 )
             )
-        elif resource_type == "aws_cloudwatch_event_rule" and values.get("schedule_expression"):
+        elif kind == "aws_cloudwatch_event_rule" and values.get("schedule_expression"):
             state = values.get("state")
             enabled = state in (None, "ENABLED") if state is not None else values.get("is_enabled", True) is not False
             specs.append(
@@ -91,11 +91,6 @@ def specs_from_plan(planned_resources: Mapping[str, Mapping[str, Any]]) -> list[
                 )
             )
     return specs
-
-
-def _resource_type(address: str) -> str:
-    """``module.a["x"].aws_scheduler_schedule.this["k"]`` -> ``aws_scheduler_schedule``."""
-    return re.sub(r'\["[^"]*"\]|\[\d+\]', "", address).split(".")[-2]
 
 
 def preview(spec: ScheduleSpec, *, count: int = 10, now: datetime | None = None) -> SchedulePreview:

@@ -52,22 +52,38 @@ class LocalAccount:
     """An ephemeral local AWS account: ``with LocalAccount.start() as account: ...``.
 
     The server runs as its own process group (``python -m batch_harness.emulator.server``);
-    ``stop()`` sends SIGTERM, waits, then SIGKILLs the group. It is idempotent and registered
-    with atexit, and the server also exits by itself when this process disappears.
+    ``stop()`` sends SIGTERM, waits, then SIGKILLs the group. Started normally, the account is
+    this process's: ``stop()`` is registered with atexit and the server exits by itself when this
+    process disappears. Started ``detached`` (``up``), it outlives this process, writes its log to
+    a state folder and is found again with ``LocalAccount.attach(account.record())``.
     """
 
     region = DEFAULT_REGION
     account_id = DEFAULT_ACCOUNT_ID
 
-    def __init__(self, process: subprocess.Popen[bytes], port: int, workdir: Path, keep_workdir: bool):
+    def __init__(
+        self,
+        pid: int,
+        port: int,
+        *,
+        process: subprocess.Popen[bytes] | None = None,
+        log_path: Path | None = None,
+        scratch_dir: Path | None = None,
+        owned: bool = True,
+    ) -> None:
+        """``process``: our child, when we started it; ``scratch_dir``: removed by ``stop()``;
+        ``owned``: stop it when this process exits (False for a detached or attached server)."""
+        self._pid = pid
         self._process = process
         self.port = port
         self.endpoint = f"http://127.0.0.1:{port}"
-        self._workdir = workdir
-        self._keep_workdir = keep_workdir
+        self._log_path = log_path
+        self._scratch_dir = scratch_dir
+        self._owned = owned
         self._stop_lock = threading.Lock()
         self._stopped = False
-        atexit.register(self.stop)
+        if owned:
+            atexit.register(self.stop)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -82,6 +98,7 @@ class LocalAccount:
         prewarm: bool = True,
         startup_timeout: float = 60.0,
         log_dir: Path | None = None,
+        detached_in: Path | None = None,
     ) -> LocalAccount:
         """Start a fresh server (a free loopback port unless ``port`` is given) and wait for it.
 
@@ -90,10 +107,18 @@ class LocalAccount:
         ``prewarm``: build the services' backends in the background right after start (saves
         seconds on the first Terraform calls; a short-lived account in a test may skip it).
         ``log_dir``: keep the server log there (default: a temporary folder removed by stop()).
+        ``detached_in``: a state folder; the server outlives this process (no parent watch, no
+        atexit stop) and logs to ``emulator.log`` there.
         """
-        workdir = Path(tempfile.mkdtemp(prefix="batch-harness-moto-", dir=log_dir))
-        ready_file = workdir / "ready.json"
-        log_path = workdir / "server.log"
+        if detached_in is not None:
+            detached_in.mkdir(parents=True, exist_ok=True)
+            workdir = detached_in
+            log_path = workdir / "emulator.log"
+        else:
+            workdir = Path(tempfile.mkdtemp(prefix="batch-harness-moto-", dir=log_dir))
+            log_path = workdir / "server.log"
+        ready_file = workdir / "emulator-ready.json"
+        ready_file.unlink(missing_ok=True)
         command = [
             sys.executable,
             "-m",
@@ -106,10 +131,11 @@ class LocalAccount:
             batch_docker,
             "--ready-file",
             str(ready_file),
-            "--parent-pid",
-            str(os.getpid()),
         ]
-        if log_dir is None:
+        if detached_in is None:
+            command += ["--parent-pid", str(os.getpid())]
+        scratch = detached_in is None and log_dir is None
+        if scratch:
             command += ["--owned-dir", str(workdir)]  # a killed owner cannot remove it: the server does
         if emit_batch_events:
             command.append("--emit-batch-events")
@@ -128,7 +154,7 @@ class LocalAccount:
         )
         if batch_fail_after is not None:
             env["MOTO_SIMPLE_BATCH_FAIL_AFTER"] = str(batch_fail_after)
-        with log_path.open("wb") as log:
+        with log_path.open("ab") as log:
             process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
@@ -139,10 +165,18 @@ class LocalAccount:
             )
         try:
             port_found = _wait_ready(process, ready_file, log_path, startup_timeout)
-            account = cls(process, port_found, workdir, keep_workdir=log_dir is not None)
+            ready_file.unlink(missing_ok=True)
+            account = cls(
+                process.pid,
+                port_found,
+                process=process,
+                log_path=log_path,
+                scratch_dir=workdir if scratch else None,
+                owned=detached_in is None,
+            )
         except BaseException:
             _kill_group(process, grace=2.0)
-            if log_dir is None:
+            if scratch:
                 shutil.rmtree(workdir, ignore_errors=True)
             raise
         try:
@@ -152,6 +186,28 @@ class LocalAccount:
             raise
         return account
 
+    @classmethod
+    def attach(cls, record: Mapping[str, Any]) -> LocalAccount:
+        """Reconnect to a detached server by its ``record()`` (EmulatorError if gone or not ours)."""
+        account = cls(
+            int(record["pid"]),
+            int(record["port"]),
+            log_path=Path(record["log"]) if record.get("log") else None,
+            owned=False,
+        )
+        if not pid_alive(account.pid):
+            raise EmulatorError(f"the local account (pid {account.pid}) is no longer running")
+        health = account.health()
+        if int(health.get("pid", -1)) != account.pid:
+            raise EmulatorError(
+                f"port {account.port} is served by pid {health.get('pid')}, not the recorded emulator pid {account.pid}"
+            )
+        return account
+
+    def record(self) -> dict[str, Any]:
+        """What ``attach`` needs to find this server again."""
+        return {"pid": self.pid, "port": self.port, "endpoint": self.endpoint, "log": str(self.log_path)}
+
     def stop(self, grace: float = 5.0) -> None:
         """SIGTERM the server's process group, wait ``grace`` seconds, then SIGKILL. Idempotent."""
         with self._stop_lock:
@@ -159,23 +215,29 @@ class LocalAccount:
                 return
             self._stopped = True
         try:
-            _kill_group(self._process, grace)
+            if self._process is not None:
+                _kill_group(self._process, grace)
+            else:
+                stop_process_group(self._pid, grace)
         finally:
-            atexit.unregister(self.stop)
-            if not self._keep_workdir:
-                shutil.rmtree(self._workdir, ignore_errors=True)
+            if self._owned:
+                atexit.unregister(self.stop)
+            if self._scratch_dir is not None:
+                shutil.rmtree(self._scratch_dir, ignore_errors=True)
 
     @property
     def pid(self) -> int:
-        return self._process.pid
+        return self._pid
 
     @property
     def running(self) -> bool:
-        return not self._stopped and self._process.poll() is None
+        if self._stopped:
+            return False
+        return self._process.poll() is None if self._process is not None else pid_alive(self._pid)
 
     @property
     def log_path(self) -> Path:
-        return self._workdir / "server.log"
+        return self._log_path or Path(os.devnull)
 
     def log_text(self) -> str:
         try:
@@ -336,3 +398,41 @@ def _kill_group(process: subprocess.Popen[bytes], grace: float) -> None:
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
+
+
+def pid_alive(pid: int) -> bool:
+    """Is ``pid`` a live process (a zombie child of ours is reaped and counts as gone)?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        pass
+    # Not our child: on Linux a zombie waiting for its parent still answers kill(0).
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return state != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def stop_process_group(pid: int, grace: float = 5.0) -> None:
+    """SIGTERM the group ``pid`` leads (a server that is not our child), then SIGKILL."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            try:
+                os.kill(pid, sig)
+            except (ProcessLookupError, PermissionError):
+                return
+        deadline = time.monotonic() + wait
+        while pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not pid_alive(pid):
+            return

@@ -10,7 +10,13 @@ Semantics (IAM User Guide, "Condition operators" and "multivalued context keys")
   least one does; a multi-valued key under a plain operator behaves like ``ForAnyValue:`` for
   positive and ``ForAllValues:`` for negated operators (i.e. the negation of the positive test);
 - a policy value whose variable cannot be resolved never matches, and makes a negated operator
-  false (AWS: an unresolvable variable may make the whole statement invalid).
+  false (AWS: an unresolvable variable may make the whole statement invalid);
+- policy variables are substituted in String, ARN and Bool conditions ("IAM policy elements:
+  Variables and tags": "You can use policy variables ... with the string, ARN and Boolean
+  condition operators"); Numeric, Date, IP and Binary values are taken literally;
+- a request value that cannot be read as the operator's type (a number, a date, an IP address, an
+  ARN) matches no operator of that family, negated ones included (the IAM policy simulator's
+  behaviour): ``NumericNotEquals`` with request value ``"abc"`` does not hold.
 """
 
 from __future__ import annotations
@@ -24,10 +30,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .errors import PolicyError
-from .patterns import ContextView, arn_matches, compile_pattern, scalar_to_str
+from .patterns import ContextView, arn_matches, compile_pattern, resolve_variables, scalar_to_str
 
 # A comparator answers "does request value `actual` match policy value `expected`?";
-# None = the policy value could not be resolved (unknown variable) or parsed.
+# None = the policy value could not be resolved (unknown variable) or parsed, or the request value
+# is not of the operator's type: no match, for negated operators too.
 Comparator = Callable[[str, str, ContextView, bool], bool | None]
 
 
@@ -44,6 +51,9 @@ def _string(wildcards: bool, ignore_case: bool) -> Comparator:
 def _arn(expected: str, actual: str, ctx: ContextView, variables: bool) -> bool | None:
     # ArnEquals and ArnLike are the same test in IAM: per-part, case-sensitive, wildcards allowed.
     if variables and compile_pattern(expected, ctx, wildcards=True, variables=True) is None:
+        return None
+    parts = actual.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
         return None
     return arn_matches(expected, actual, ctx, variables=variables, require_arn=True)
 
@@ -72,16 +82,18 @@ def _parse_date(text: str) -> datetime | None:
 def _ordered(parse: Callable[[str], Any], test: Callable[[Any, Any], bool]) -> Comparator:
     def compare(expected: str, actual: str, ctx: ContextView, variables: bool) -> bool | None:
         want, got = parse(expected), parse(actual)
-        if want is None:
+        if want is None or got is None:
             return None
-        if got is None:
-            return False
         return test(got, want)
 
     return compare
 
 
 def _bool(expected: str, actual: str, ctx: ContextView, variables: bool) -> bool | None:
+    resolved = resolve_variables(expected, ctx) if variables else expected
+    if resolved is None:
+        return None
+    expected = resolved
     if expected.lower() not in ("true", "false"):
         return None
     return actual.lower() == expected.lower()
@@ -99,7 +111,7 @@ def _ip(expected: str, actual: str, ctx: ContextView, variables: bool) -> bool |
     try:
         return ipaddress.ip_address(actual) in network
     except ValueError:
-        return False
+        return None
 
 
 @dataclass(frozen=True)
@@ -139,7 +151,7 @@ _OPERATORS: dict[str, _Operator] = {
     "arnnotlike": _Operator(_arn, True),
 }
 
-_VARIABLE_OPERATORS = ("string", "arn")  # policy variables are substituted only for these families
+_VARIABLE_OPERATORS = ("string", "arn", "bool")  # policy variables are substituted only for these families
 
 
 @dataclass(frozen=True)

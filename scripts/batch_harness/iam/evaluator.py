@@ -1,6 +1,12 @@
 """Single-account IAM evaluation: explicit Deny > Allow (identity or resource policy, within the
 permissions boundary) > implicit deny. SCPs, session policies and cross-account rules are out of
 scope: the harness asks about one role in one account.
+
+Two rules of the IAM User Guide's "Policy evaluation logic" about permissions boundaries:
+- a resource-policy Allow that names the caller's own IAM user ARN or role-session ARN is not
+  limited by the caller's boundary (one naming the role ARN is);
+- a resource-policy Deny with ``NotPrincipal`` denies every principal that has a permissions
+  boundary, whatever ``NotPrincipal`` names ("AWS JSON policy elements: NotPrincipal").
 """
 
 from __future__ import annotations
@@ -39,9 +45,12 @@ class _Match:
     applies: bool
     near_miss: str | None = None  # action/resource/principal matched, but the condition did not hold
     by_account: bool = False  # the Principal names the caller only through its account (delegation)
+    by_session: bool = False  # the Principal names the caller's own user or role-session ARN
 
 
-def _statement_applies(stmt: Statement, request: Request, ctx: ContextView, check_principal: bool) -> _Match:
+def _statement_applies(
+    stmt: Statement, request: Request, ctx: ContextView, check_principal: bool, has_boundary: bool = False
+) -> _Match:
     if stmt.actions is not None:
         if not any_action_matches(stmt.actions, request.action):
             return _Match(False)
@@ -58,20 +67,24 @@ def _statement_applies(stmt: Statement, request: Request, ctx: ContextView, chec
         return _Match(False)
     # Neither: a resource/trust policy statement applies to the resource it is attached to.
 
-    by_account = False
+    match: PrincipalMatch | None = None
     if check_principal:
         if stmt.principal is not None:
             match = principal_match(stmt.principal, request.principal)
             if match is None:
                 return _Match(False)
-            by_account = match is PrincipalMatch.ACCOUNT
-        if stmt.not_principal is not None and principal_matches(stmt.not_principal, request.principal):
+        boundary_overrides = stmt.effect == "Deny" and has_boundary
+        if (
+            stmt.not_principal is not None
+            and not boundary_overrides
+            and principal_matches(stmt.not_principal, request.principal)
+        ):
             return _Match(False)
 
     result = evaluate_condition(stmt.condition, ctx, stmt.variables)
     if not result.holds:
         return _Match(False, f"{stmt.label} {result.failure}")
-    return _Match(True, by_account=by_account)
+    return _Match(True, by_account=match is PrincipalMatch.ACCOUNT, by_session=match is PrincipalMatch.SESSION)
 
 
 @dataclass
@@ -80,14 +93,21 @@ class _Scan:
 
     allow: Statement | None = None  # grants to the caller directly
     delegated: Statement | None = None  # Allow naming only the caller's account (resource/trust policies)
+    session: Statement | None = None  # Allow naming the caller's own user or role-session ARN
     deny: Statement | None = None  # a Deny applies however the caller is named, account included
     near_misses: list[str] = field(default_factory=list)
 
 
-def _scan(statements: Iterable[Statement], request: Request, ctx: ContextView, check_principal: bool) -> _Scan:
+def _scan(
+    statements: Iterable[Statement],
+    request: Request,
+    ctx: ContextView,
+    check_principal: bool,
+    has_boundary: bool = False,
+) -> _Scan:
     scan = _Scan()
     for stmt in statements:
-        match = _statement_applies(stmt, request, ctx, check_principal)
+        match = _statement_applies(stmt, request, ctx, check_principal, has_boundary)
         if match.near_miss and stmt.effect == "Allow":
             scan.near_misses.append(match.near_miss)
         if not match.applies:
@@ -98,6 +118,8 @@ def _scan(statements: Iterable[Statement], request: Request, ctx: ContextView, c
             scan.delegated = scan.delegated or stmt
         else:
             scan.allow = scan.allow or stmt
+            if match.by_session:
+                scan.session = scan.session or stmt
     return scan
 
 
@@ -138,7 +160,7 @@ def evaluate(
     what = f"{request.action} on {request.resource}"
 
     identity_scan = _scan(identity, request, ctx, check_principal=False)
-    resource_scan = _scan(resource, request, ctx, check_principal=True)
+    resource_scan = _scan(resource, request, ctx, check_principal=True, has_boundary=boundary is not None)
     boundary_scan = _scan(boundary or [], request, ctx, check_principal=False)
 
     for scan in (identity_scan, resource_scan, boundary_scan):
@@ -155,6 +177,12 @@ def evaluate(
         )
         return Decision(False, reason, None)
     if boundary is not None and boundary_scan.allow is None:
+        if resource_scan.session is not None:
+            label = resource_scan.session.label
+            reason = (
+                f"allowed by {label} (it names {request.principal} itself: the permissions boundary does not apply)"
+            )
+            return Decision(True, reason, resource_scan.session.raw)
         reason = _with_near_misses(
             f"denied: the permissions boundary does not allow {what} ({granted.label} would)",
             boundary_scan.near_misses,

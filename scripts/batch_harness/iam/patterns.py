@@ -87,6 +87,24 @@ def compile_pattern(
     return re.compile("".join(parts), flags)
 
 
+def resolve_variables(text: str, context: ContextView | None) -> str | None:
+    """``text`` with every policy variable replaced by its value; ``None`` when one is unresolvable."""
+    parts: list[str] = []
+    i = 0
+    while i < len(text):
+        end = text.find("}", i + 2) if text.startswith("${", i) else -1
+        if end == -1:
+            parts.append(text[i])
+            i += 1
+            continue
+        resolved = _resolve_variable(text[i + 2 : end], context)
+        if resolved is None:
+            return None
+        parts.append(resolved)
+        i = end + 1
+    return "".join(parts)
+
+
 def _resolve_variable(body: str, context: ContextView | None) -> str | None:
     stripped = body.strip()
     if stripped in _LITERAL_ESCAPES:

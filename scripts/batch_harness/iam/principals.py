@@ -22,8 +22,16 @@ _KNOWN_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 
 
 class PrincipalMatch(Enum):
+    # The caller's own IAM user ARN or role-session ARN: a same-account grant naming it is not
+    # limited by the caller's permissions boundary (IAM User Guide, "Policy evaluation logic",
+    # "Evaluating identity-based policies with resource-based policies").
+    SESSION = "session"
     DIRECT = "direct"  # the principal itself, its role, a service, or everyone ("*")
     ACCOUNT = "account"  # only via its account (id or :root): delegation to that account's IAM policies
+
+
+_RANK = {PrincipalMatch.SESSION: 0, PrincipalMatch.DIRECT: 1, PrincipalMatch.ACCOUNT: 2}
+_SESSION_OR_USER = re.compile(r"^arn:[\w-]+:(?:iam::\d{12}:user/.+|sts::\d{12}:assumed-role/[^/]+/.+)$")
 
 
 def principal_match(element: object, principal: str | None) -> PrincipalMatch | None:
@@ -41,16 +49,15 @@ def principal_match(element: object, principal: str | None) -> PrincipalMatch | 
             if not isinstance(value, str):
                 raise PolicyError(f"principal values must be strings, got {value!r}")
             if kind == "AWS" and value == "*":
-                return PrincipalMatch.DIRECT
-            if principal is None:
+                match: PrincipalMatch | None = PrincipalMatch.DIRECT
+            elif principal is None:
                 continue
-            if kind == "AWS":
+            elif kind == "AWS":
                 match = _aws_principal_match(value, principal)
-                if match is PrincipalMatch.DIRECT:
-                    return match
-                best = best or match
-            elif value == principal:
-                return PrincipalMatch.DIRECT
+            else:
+                match = PrincipalMatch.DIRECT if value == principal else None
+            if match is not None and (best is None or _RANK[match] < _RANK[best]):
+                best = match
     return best
 
 
@@ -82,7 +89,7 @@ def _aws_principal_match(policy_value: str, principal: str) -> PrincipalMatch | 
         same = p_account == account and p_partition in (None, partition)
         return PrincipalMatch.ACCOUNT if same else None
     if policy_value == principal:
-        return PrincipalMatch.DIRECT
+        return PrincipalMatch.SESSION if _SESSION_OR_USER.match(principal) else PrincipalMatch.DIRECT
     # A role ARN also matches the sessions of that role (arn:aws:sts::ACCT:assumed-role/NAME/session).
     if service == "iam" and resource.startswith("role/"):
         role_name = resource.rsplit("/", 1)[-1]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from batch_harness.paging import items
 
 from .evaluator import Context, Decision, Request, can_assume, evaluate, evaluate_all
 from .policy import load_policy_document
@@ -50,17 +51,6 @@ def role_name_from(role_name_or_arn: str) -> str:
     return role_name_or_arn
 
 
-def _pages(call: Callable[..., Mapping[str, Any]], **kwargs: Any) -> Iterator[Mapping[str, Any]]:
-    # Marker/IsTruncated loop rather than boto3 paginators, so any client-like object works.
-    marker: str | None = None
-    while True:
-        page = call(**kwargs, **({"Marker": marker} if marker else {}))
-        yield page
-        marker = page.get("Marker")
-        if not page.get("IsTruncated") or not marker:
-            return
-
-
 def _managed_policy_document(iam_client: Any, policy_arn: str) -> dict[str, Any]:
     version_id = iam_client.get_policy(PolicyArn=policy_arn)["Policy"]["DefaultVersionId"]
     version = iam_client.get_policy_version(PolicyArn=policy_arn, VersionId=version_id)["PolicyVersion"]
@@ -74,16 +64,14 @@ def read_role_policies(iam_client: Any, role_name_or_arn: str) -> RolePolicies:
     documents: list[dict[str, Any]] = []
     names: list[str] = []
 
-    for page in _pages(iam_client.list_role_policies, RoleName=name):
-        for policy_name in page.get("PolicyNames", []):
-            doc = iam_client.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
-            documents.append(load_policy_document(doc))
-            names.append(f"inline:{policy_name}")
+    for policy_name in items(iam_client, "list_role_policies", "PolicyNames", RoleName=name):
+        doc = iam_client.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+        documents.append(load_policy_document(doc))
+        names.append(f"inline:{policy_name}")
 
-    for page in _pages(iam_client.list_attached_role_policies, RoleName=name):
-        for attached in page.get("AttachedPolicies", []):
-            documents.append(_managed_policy_document(iam_client, attached["PolicyArn"]))
-            names.append(attached["PolicyArn"])
+    for attached in items(iam_client, "list_attached_role_policies", "AttachedPolicies", RoleName=name):
+        documents.append(_managed_policy_document(iam_client, attached["PolicyArn"]))
+        names.append(attached["PolicyArn"])
 
     boundary_arn = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
     boundary = _managed_policy_document(iam_client, boundary_arn) if boundary_arn else None

@@ -8,7 +8,8 @@ See docs/posture.md for the policies, the coverage gate and the list of inline s
 """
 
 from .catalog import CUSTOM_CHECKS, POLICY_DIR
-from .runner import DirectoryResult, Finding, PostureResult, default_directories, run_posture
+from .results import DirectoryResult, Finding, PostureResult
+from .runner import default_directories, run_posture
 
 __all__ = [
     "CUSTOM_CHECKS",

@@ -19,10 +19,11 @@ import io
 import json
 import logging
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any
+
+from batch_harness.addresses import module_resources, resource_type
 
 OFFLINE_ENV = {
     "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true",  # no PyPI version check at import
@@ -99,21 +100,11 @@ def mark_unknowns(plan: dict[str, Any]) -> dict[str, Any]:
         if isinstance(unknown, dict) and keep:
             unknown_by_address[rc["address"]] = {k: v for k, v in unknown.items() if k in keep}
 
-    def walk(module: dict[str, Any]) -> None:
-        for resource in module.get("resources", []):
-            unknown = unknown_by_address.get(resource.get("address"))
-            if unknown:
-                resource["values"] = _mark(resource.get("values") or {}, unknown)
-        for child in module.get("child_modules", []):
-            walk(child)
-
-    walk(plan.get("planned_values", {}).get("root_module", {}))
+    for resource in module_resources(plan.get("planned_values", {}).get("root_module")):
+        unknown = unknown_by_address.get(resource.get("address"))
+        if unknown:
+            resource["values"] = _mark(resource.get("values") or {}, unknown)
     return plan
-
-
-def resource_type(address: str) -> str:
-    """``module.a["k"].aws_iam_role.this[0]`` -> ``aws_iam_role``."""
-    return re.sub(r'\["[^"]*"\]|\[\d+\]', "", address).split(".")[-2] if "." in address else address
 
 
 def _record(record: Any, result: str, block_type: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from .catalog import POLICY_DIR
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "posture",
         help="checkov (offline) + custom policies on the HCL and plan of each directory",

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from batch_harness.addresses import state_resources
 from batch_harness.iam import Request, least_privilege_problems, read_role_policies, submit_job_requests
 
 UNRELATED = (
@@ -39,12 +40,6 @@ class RoleExpectation:
     owner: str  # the resource address that uses the role
     must_allow: list[Request] = field(default_factory=list)
     must_deny: list[Request] = field(default_factory=list)
-
-
-def _resources(module: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    yield from module.get("resources", [])
-    for child in module.get("child_modules", []):
-        yield from _resources(child)
 
 
 def _json(value: Any) -> Any:
@@ -128,7 +123,7 @@ def _strip_revision(arn: str) -> str:
 
 def expectations_from_state(state: Mapping[str, Any]) -> list[RoleExpectation]:
     """What every role of an applied stack must and must not be able to do."""
-    resources = list(_resources(state.get("values", {}).get("root_module", {})))
+    resources = list(state_resources(state))
     jobs = _jobs(resources)
     queues = [r["values"]["arn"] for r in resources if r.get("type") == "aws_batch_job_queue"]
     job_definitions = sorted({j.arn for j in jobs if j.arn})

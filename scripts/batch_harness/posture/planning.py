@@ -4,7 +4,7 @@ Each directory is planned in a private copy (the user's tree is never written to
 provider override holding fake keys and skip flags. When the attributes the custom checks
 read are still "known after apply", the plan is resolved (see :mod:`.resolve`) by planning
 again against a synthetic prior state. The one plan-time API call the AWS provider makes
-(Step Functions definition validation) goes to a loopback stub (see :mod:`.sfn_stub`).
+(Step Functions definition validation) goes to a loopback stub (see :mod:`batch_harness.emulator.sfn_validation`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import tempfile
 import threading
 import time
@@ -23,20 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from batch_harness.terraform import OFFLINE_PROVIDER_OVERRIDE, TerraformError, TerraformRunner
+from batch_harness import tfprocess
+from batch_harness.terraform import TerraformError, TerraformRunner, offline_provider_override
 
 from .catalog import WATCHED_ATTRIBUTES
 from .resolve import synthesize_state, unknown_attributes
 
 MAX_RESOLVE_ROUNDS = 4
-
-
-def provider_override(sfn_endpoint: str | None) -> str:
-    """The lead's offline provider override plus the Step Functions validation stub."""
-    if not sfn_endpoint:
-        return OFFLINE_PROVIDER_OVERRIDE
-    body = OFFLINE_PROVIDER_OVERRIDE.rstrip().removesuffix("}")
-    return f'{body}  endpoints {{\n    sfn = "{sfn_endpoint}"\n  }}\n}}\n'
 
 
 @dataclass
@@ -88,9 +80,7 @@ class SchemaCache:
 
 
 def _terraform(workdir: Path, env: Mapping[str, str], *args: str) -> str:
-    result = subprocess.run(
-        ["terraform", *args], cwd=workdir, env={**os.environ, **env}, capture_output=True, text=True, check=False
-    )
+    result = tfprocess.run(["terraform", *args], cwd=workdir, env={**os.environ, **env})
     if result.returncode != 0:
         raise TerraformError(" ".join(args[:1]), result.returncode, result.stdout, result.stderr)
     return result.stdout
@@ -173,7 +163,7 @@ def plan_directory(
 ) -> PlanOutcome:
     """Init and plan one copied root; resolve unknown attributes the checks need."""
     runner = TerraformRunner(copy_root)
-    runner.write_override(provider_override(sfn_endpoint))
+    runner.write_override(offline_provider_override(sfn_endpoint))
     artifacts.mkdir(parents=True, exist_ok=True)
     clock = _Clock()
     outcome = _plan_directory(copy_root, runner, artifacts, clock, schemas, var_files)

@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from .runner import DirectoryResult, Finding, PostureResult
+from .results import DirectoryResult, Finding, PostureResult
 
 STATUS_STYLE = {
     "FAILED": "bold red",

@@ -245,9 +245,9 @@ def fill_block(block: Mapping[str, Any], after: Any, unknown: Any, stand_ins: St
                 for i, item in enumerate(items)
             ]
         elif mode == "map":
-            items = value if isinstance(value, dict) else {}
-            markers = marker if isinstance(marker, dict) else {}
-            value = {k: fill_block(nested, v, markers.get(k), stand_ins) for k, v in items.items()}
+            entries: dict[str, Any] = value if isinstance(value, dict) else {}
+            marked: dict[str, Any] = marker if isinstance(marker, dict) else {}
+            value = {k: fill_block(nested, v, marked.get(k), stand_ins) for k, v in entries.items()}
         elif value is not None or marker:
             value = fill_block(nested, value, marker, stand_ins)
         out[name] = value

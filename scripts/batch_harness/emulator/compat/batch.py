@@ -14,7 +14,7 @@ from moto.batch.exceptions import ClientException
 from moto.batch.models import BatchBackend, JobDefinition, JobQueue, SchedulingPolicy
 from moto.batch.responses import BatchResponse
 
-from . import Patch, replace
+from .patching import Patch, replace
 
 BATCH_SERVICE_LINKED_ROLE = "AWSServiceRoleForBatch"
 BATCH_SERVICE_PRINCIPAL = "batch.amazonaws.com"
@@ -208,7 +208,7 @@ def patch_scheduling_policy_fairshare() -> None:
     def _mark(self: BatchResponse, arn: str) -> None:
         given = json.loads(self.body or "{}").get("fairsharePolicy") is not None
         for policy in self.batch_backend.describe_scheduling_policies([arn]):
-            policy.batch_harness_fairshare_given = given
+            policy.batch_harness_fairshare_given = given  # type: ignore[attr-defined]  # ours
 
     def createschedulingpolicy(self: BatchResponse) -> str:
         body = create(self)

@@ -28,7 +28,7 @@ from moto.batch.responses import BatchResponse
 from moto.batch_simple.models import BatchSimpleBackend
 from moto.core.config import default_user_config
 
-from . import Patch, replace
+from .patching import Patch, replace
 
 LOG = logging.getLogger("batch_harness.emulator.batch")
 
@@ -205,7 +205,7 @@ def _start(job: Job) -> None:
     """All dependencies are final: run the job, or fail it when one of them failed."""
     backend = job.backend
     for dep in job.depends_on or []:
-        parent = backend._jobs.get(dep.get("jobId"))
+        parent = backend._jobs.get(dep.get("jobId", ""))
         if parent is not None and parent.status == "FAILED":
             job.job_started_at = _now()
             _finish(job, False, None, DEPENDENCY_FAILURE_REASON)
@@ -237,7 +237,7 @@ def _unfinished_dependencies(job: Job) -> list[str]:
     backend = job.backend
     pending = []
     for dep in job.depends_on or []:
-        parent = backend._jobs.get(dep.get("jobId"))
+        parent = backend._jobs.get(dep.get("jobId", ""))
         if parent is not None and parent.status not in FINAL:
             pending.append(parent.job_id)
     return pending

@@ -9,7 +9,7 @@ from moto.core.responses import ActionResult
 from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ec2.utils import convert_tag_spec
 
-from . import Patch, original, replace
+from .patching import Patch, original, replace
 
 
 def patch_launch_template_tag_specifications() -> None:
@@ -33,7 +33,7 @@ def patch_launch_template_tag_specifications() -> None:
         data = self._get_param("LaunchTemplateData", {}) or {}
         own: list[Any] | None = copy.deepcopy(data.get("TagSpecifications"))
         result = moto_create(self)
-        template_id = result.result["LaunchTemplate"]["LaunchTemplateId"]  # type: ignore[index]
+        template_id = result.result["LaunchTemplate"]["LaunchTemplateId"]
         version = self.ec2_backend.get_launch_template(template_id).versions[0]
         if own:
             version.data["TagSpecifications"] = own

@@ -8,7 +8,7 @@ from moto.core.responses import ActionResult
 from moto.iam.models import AWSManagedPolicy
 from moto.iam.responses import IamResponse
 
-from . import Patch, replace
+from .patching import Patch, replace
 
 
 def _documents(backend: Any, source_arn: str) -> tuple[list[tuple[str, str, Any]], Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import Patch, replace
+from .patching import Patch, replace
 
 
 def patch_create_schedule_client_token() -> None:
@@ -35,7 +35,7 @@ def patch_create_schedule_client_token() -> None:
                 return json.dumps({"ScheduleArn": existing.arn})
         answer = create(self)
         if token:
-            self.scheduler_backend.get_schedule(group, name).client_token = token
+            self.scheduler_backend.get_schedule(group, name).client_token = token  # type: ignore[attr-defined]  # ours
         return answer
 
     replace(EventBridgeSchedulerResponse, "create_schedule", create_schedule)

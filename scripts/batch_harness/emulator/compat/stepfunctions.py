@@ -16,7 +16,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.parser.utils import camel_to_snake_case
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from . import Patch, replace
+from .patching import Patch, replace
 
 
 def validate_definition(definition: str) -> list[dict[str, str]]:
@@ -194,7 +194,7 @@ def patch_context_start_time() -> None:
 
     def get_start_execution_details(self: Any) -> Any:
         result = details(self)
-        result.start_time = iso8601_millis(result.start_time)
+        result.start_time = iso8601_millis(result.start_time)  # type: ignore[misc]  # Final in moto's typing only
         return result
 
     replace(Execution, "get_start_execution_details", get_start_execution_details)

@@ -10,7 +10,8 @@ Values reach a check in three shapes and every helper here accepts all of them:
   checkov could not resolve arrive as strings (``"var.x"``, ``"aws_iam_role.job.arn"``,
   ``"[for k, v in ...]"``).
 * plan scan: JSON attributes arrive as JSON strings; values Terraform only knows after apply
-  arrive as the marker ``"true_after_unknown"`` (we run checkov with EVAL_TF_PLAN_AFTER_UNKNOWN).
+  arrive as the marker ``"true_after_unknown"`` — only for the attributes the worker marks
+  (``checkov_worker.MARKED_ATTRIBUTES``); checkov's EVAL_TF_PLAN_AFTER_UNKNOWN is not used.
 * either: heredoc JSON strings.
 
 A check must never guess: when a value it needs is not known it returns UNKNOWN and records why

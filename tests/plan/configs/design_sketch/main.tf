@@ -1,5 +1,5 @@
-# The module call of DESIGN.md §4, transcribed with its placeholders ("vpc-...", "...") as a
-# consumer would first write it: it must plan offline. (pipelines and notifications belong to
+# The module call a consumer first writes (jobs, queues, schedules), with the placeholders
+# ("vpc-...", "...") of a sketch: it must plan offline. (pipelines and notifications belong to
 # their own modules and tests.)
 terraform {
   required_version = ">= 1.9"

@@ -8,6 +8,7 @@ import json
 import pytest
 from core_plan import ACCOUNT, CONFIGS, KMS_KEY, REGION, one, plan_config, policy, statements_by_sid
 
+from batch_harness.dynamic_schedules import DynamicScheduleConfig, ScheduleRequest
 from batch_harness.terraform import PlanResult
 
 pytestmark = [pytest.mark.plan, pytest.mark.xdist_group("dynamic-plan")]
@@ -120,3 +121,23 @@ def test_dynamic_runs_are_covered_by_the_stacks_monitoring(plan):
     queue = plan.outputs["targets"]["report"]["input_template"]["JobQueue"]
     patterns = [json.loads(v["event_pattern"]) for v in rules.values() if v.get("event_pattern")]
     assert any(queue in json.dumps(p.get("detail", {}).get("jobQueue", [])) for p in patterns), patterns
+
+
+def test_the_client_builds_the_target_exactly_as_the_module_does(plan):
+    """The module's own schedule of the same job and parameters, against the client's target."""
+    module_target = one(plan, 'module.batch.module.schedule["report/weekly"].aws_scheduler_schedule.this[0]')["target"][
+        0
+    ]
+    config = DynamicScheduleConfig.from_outputs(
+        {"dynamic_schedule_group_name": "dp-dynamic", "dynamic_schedule_targets": plan.outputs["targets"]}
+    )
+    request = ScheduleRequest("u1", "weekly", "report", "cron(0 8 ? * MON *)", "Europe/Berlin", {"format": "csv"})
+    client_target = request.target(config.target("report"))
+    # Same text, byte for byte, but for the job name (the schedule's name in both cases).
+    assert client_target["Input"].replace('"u1_weekly"', '"dp-report-weekly"') == module_target["input"]
+    assert client_target["Arn"] == module_target["arn"]
+    assert client_target["RetryPolicy"] == {
+        "MaximumRetryAttempts": module_target["retry_policy"][0]["maximum_retry_attempts"],
+        "MaximumEventAgeInSeconds": module_target["retry_policy"][0]["maximum_event_age_in_seconds"],
+    }
+    assert client_target["DeadLetterConfig"] == {"Arn": module_target["dead_letter_config"][0]["arn"]}

@@ -95,7 +95,9 @@ def test_the_module_call_passes_the_rules_on() -> None:
 
 
 @pytest.mark.parametrize(("variables_", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_bad_dynamic_schedules_input_is_rejected(stub: ValidationStub, variables_: dict[str, Any], expected: str) -> None:
+def test_bad_dynamic_schedules_input_is_rejected(
+    stub: ValidationStub, variables_: dict[str, Any], expected: str
+) -> None:
     lines = [line for d in stub.errors(variables_) for line in d.lines]
     assert expected in lines, lines
 

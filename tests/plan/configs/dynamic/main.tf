@@ -32,6 +32,7 @@ module "batch" {
       command           = ["report", "Ref::period", "Ref::format"]
       parameters        = { period = "daily", format = "pdf" }
       dynamic_schedules = { enabled = true, max_per_user = 5 }
+      schedules         = { weekly = { expression = "cron(0 8 ? * MON *)", timezone = "Europe/Berlin", parameters = { format = "csv" } } }
     }
     export = {
       image             = "public.ecr.aws/docker/library/busybox:stable"

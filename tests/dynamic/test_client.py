@@ -1,4 +1,6 @@
 """The dynamic schedule client: import isolation, input validation (before any API call) and its
+
+# ruff: noqa: E501  (the expected messages are long single lines on purpose)
 calls against a real local account over HTTP."""
 
 from __future__ import annotations
@@ -47,10 +49,11 @@ class NoCalls:
 
 
 def test_importable_with_only_boto3_and_the_standard_library() -> None:
+    # boto3 and its own dependencies, the standard library and this package only.
     code = """
 import sys
 import batch_harness.dynamic_schedules
-allowed = {"boto3", "botocore", "jmespath", "dateutil", "urllib3", "s3transfer", "six", "certifi", "batch_harness"}  # boto3 and its own dependencies
+allowed = {"boto3", "botocore", "jmespath", "dateutil", "urllib3", "s3transfer", "six", "certifi", "batch_harness"}
 stdlib = set(sys.stdlib_module_names)
 third = sorted({m.split(".")[0] for m in sys.modules} - stdlib - allowed - {"__main__", "_distutils_hack"})
 third = [m for m in third if not m.startswith("_")]

@@ -10,10 +10,9 @@ one case through the real module.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
-
-import shutil
 
 import pytest
 from core_stub import REPO_ROOT, ValidationStub

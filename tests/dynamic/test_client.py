@@ -1,7 +1,7 @@
 """The dynamic schedule client: import isolation, input validation (before any API call) and its
+calls against a real local account over HTTP."""
 
 # ruff: noqa: E501  (the expected messages are long single lines on purpose)
-calls against a real local account over HTTP."""
 
 from __future__ import annotations
 

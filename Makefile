@@ -37,6 +37,7 @@ posture: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/dynamic_schedules.py
 
 clean:
 	rm -rf $(VENV) .batch-harness reports .pytest_cache

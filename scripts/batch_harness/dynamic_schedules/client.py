@@ -214,7 +214,7 @@ class DynamicScheduleClient:
 
 
 def _same(existing: DynamicSchedule, params: Mapping[str, Any]) -> bool:
-    return (
+    return bool(
         existing.expression == params["ScheduleExpression"]
         and existing.timezone == params["ScheduleExpressionTimezone"]
         and existing.state == params["State"]

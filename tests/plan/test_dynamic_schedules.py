@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from core_plan import ACCOUNT, CONFIGS, KMS_KEY, REGION, one, plan_config, policy, statements_by_sid
+from core_plan import ACCOUNT, CONFIGS, KMS_KEY, REGION, offline_runner, one, plan_config, policy, statements_by_sid
 
 from batch_harness.dynamic_schedules import DynamicScheduleConfig, ScheduleRequest
-from batch_harness.terraform import PlanResult
+from batch_harness.terraform import PlanResult, TerraformError
 
 pytestmark = [pytest.mark.plan, pytest.mark.xdist_group("dynamic-plan")]
 
@@ -141,3 +141,21 @@ def test_the_client_builds_the_target_exactly_as_the_module_does(plan):
         "MaximumEventAgeInSeconds": module_target["retry_policy"][0]["maximum_event_age_in_seconds"],
     }
     assert client_target["DeadLetterConfig"] == {"Arn": module_target["dead_letter_config"][0]["arn"]}
+
+
+def test_bad_dynamic_schedules_input_fails_the_real_modules_plan(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The rules of validations_dynamic.tf reach the plan through modules/dynamic-schedules."""
+    runner = offline_runner(CONFIGS / "dynamic", tmp_path_factory.mktemp("dynamic-bad"))
+    # Terraform merges *_override.tf files: this one replaces the jobs of the module call.
+    (runner.workdir / "bad_jobs_override.tf").write_text(
+        'module "batch" {\n'
+        '  jobs = { report = { image = "busybox", dynamic_schedules = { enabled = true, max_per_user = 0 } } }\n'
+        "}\n"
+    )
+    with pytest.raises(TerraformError) as raised:
+        runner.plan()
+    text = " ".join(" ".join(raised.value.diagnostics).split())
+    assert (
+        'jobs["report"].dynamic_schedules: max_per_user 0 is out of range (use a whole number from 1 to 100000).'
+        in text
+    ), text

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-OUTPUT_NAMES = ("dynamic_schedule_group_name", "dynamic_schedule_targets")
-
 
 @dataclass(frozen=True)
 class JobTarget:

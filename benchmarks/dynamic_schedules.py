@@ -172,12 +172,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schedules", type=int, default=10_000)
     parser.add_argument("--terraform-sizes", default="100,500", help="comma-separated; empty to skip")
+    parser.add_argument("--no-client", action="store_true", help="only the Terraform side")
     parser.add_argument("--output", type=Path, default=REPO / "reports" / "bench-dynamic-schedules.json")
     args = parser.parse_args()
     n = args.schedules
 
-    print(f"client: {n} schedules", flush=True)
-    client = client_run(n)
+    client: dict[str, Any] = {}
+    if not args.no_client:
+        print(f"client: {n} schedules", flush=True)
+        client = client_run(n)
     terraform: list[dict[str, Any]] = []
     for size in [int(s) for s in args.terraform_sizes.split(",") if s.strip()]:
         print(f"terraform: {size} schedules", flush=True)
@@ -186,7 +189,7 @@ def main() -> None:
     table = Table(title=f"{n:,} dynamic schedules: client vs Terraform (local emulator account)")
     for column in ("how", "operation", "schedules", "seconds", "schedules/s", f"time for {n:,}"):
         table.add_column(column, justify="left" if column in ("how", "operation") else "right")
-    for op in ("create", "list", "delete"):
+    for op in ("create", "list", "delete") if client else ():
         seconds = client[f"{op}_s"]
         table.add_row("client", op, f"{n:,}", f"{seconds:.1f}", f"{n / seconds:.0f}", f"{seconds:.0f} s")
     for run in terraform:
@@ -199,8 +202,12 @@ def main() -> None:
     console = Console()
     console.print(table)
     console.print(
-        f"peak RSS: client process {client['client_peak_rss_mib']:.0f} MiB, "
-        f"emulator {client['emulator_peak_rss_mib']:.0f} MiB"
+        (
+            f"peak RSS: client process {client['client_peak_rss_mib']:.0f} MiB, "
+            f"emulator {client['emulator_peak_rss_mib']:.0f} MiB"
+            if client
+            else "peak RSS"
+        )
         + "".join(
             f"; terraform run at {r['schedules']}: emulator {r['emulator_peak_rss_mib']:.0f} MiB" for r in terraform
         )

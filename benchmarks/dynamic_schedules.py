@@ -6,8 +6,9 @@
 Client: create, list (by owner, read back in full) and delete N schedules in a fresh local account,
 as 100 owners. Every create also runs the client's per-owner quota check (one ListSchedules with a
 name prefix), as in production. Terraform: plan + apply of a generated config holding N
-``aws_scheduler_schedule`` resources (same target shape) into a fresh local account, at sizes
-where that is practical; the table extrapolates linearly from the largest size to N.
+``aws_scheduler_schedule`` resources (same target shape) into a fresh local account, then the
+plan every later change needs (it refreshes all N), at sizes where that is practical; the table
+extrapolates linearly to N (optimistic: Terraform's graph work grows faster than linearly).
 
 Memory: peak RSS of this process (the client side) and of the emulator server. Figures go to
 reports/bench-dynamic-schedules.json. Not part of `pytest tests/`: timings are noisy.
@@ -164,6 +165,11 @@ def terraform_run(n: int) -> dict[str, Any]:
         started = time.perf_counter()
         runner.apply()
         result["apply_s"] = time.perf_counter() - started
+        # What every later change costs (one user adds or removes one schedule): a plan that
+        # refreshes all N schedules from the API.
+        started = time.perf_counter()
+        runner.plan()
+        result["replan_s"] = time.perf_counter() - started
         result["emulator_peak_rss_mib"] = peak_rss_mib(account.pid)
     return result
 
@@ -193,7 +199,7 @@ def main() -> None:
         seconds = client[f"{op}_s"]
         table.add_row("client", op, f"{n:,}", f"{seconds:.1f}", f"{n / seconds:.0f}", f"{seconds:.0f} s")
     for run in terraform:
-        for op in ("plan", "apply"):
+        for op in ("plan", "apply", "replan"):
             seconds = run[f"{op}_s"]
             rate = run["schedules"] / seconds
             table.add_row(

@@ -157,6 +157,7 @@ class Run:
         self.destroyed = False
         self._clients: dict[tuple[int, str], Any] = {}
         self.dynamic: DynamicRun | None = None  # the stack's dynamic schedules, once created
+        self.dynamic_leaks: list[str] = []  # dynamic schedules the delete step left
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -281,6 +282,7 @@ class Run:
             return
         with self.step("delete dynamic schedules") as record:
             leaks = self.dynamic.delete_all()
+            self.dynamic_leaks = leaks
             self.report.leaks.extend(leaks)
             record.detail = f"{len(leaks)} left" if leaks else f"group {self.dynamic.config.group_name} empty"
 
@@ -356,7 +358,8 @@ class Run:
         """State empty AND nothing of this run left in the account's API."""
         assert self.runner is not None
         with self.step("prove nothing is left") as record:
-            leaks = [f"terraform state still holds {a}" for a in self.runner.state_addresses()]
+            leaks = [*self.dynamic_leaks]  # destroying the group would hide them from the API sweep
+            leaks += [f"terraform state still holds {a}" for a in self.runner.state_addresses()]
             leaks += [str(r) for r in self.leftovers()]
             self.report.leaks = leaks
             record.detail = f"{len(leaks)} left" if leaks else "state empty, API sweep clean"

@@ -1,6 +1,6 @@
 """Dynamic schedules at scale: the client against Terraform, side by side.
 
-    .venv/bin/python benchmarks/dynamic_schedules.py     # 10,000 via the client; Terraform at 100 and 500
+    .venv/bin/python benchmarks/dynamic_schedules.py     # 10,000 via the client; Terraform at 100, 500, 2,000
     .venv/bin/python benchmarks/dynamic_schedules.py --schedules 1000 --terraform-sizes 50
 
 Client: create, list (by owner, read back in full) and delete N schedules in a fresh local account,
@@ -177,7 +177,7 @@ def terraform_run(n: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schedules", type=int, default=10_000)
-    parser.add_argument("--terraform-sizes", default="100,500", help="comma-separated; empty to skip")
+    parser.add_argument("--terraform-sizes", default="100,500,2000", help="comma-separated; empty to skip")
     parser.add_argument("--no-client", action="store_true", help="only the Terraform side")
     parser.add_argument("--output", type=Path, default=REPO / "reports" / "bench-dynamic-schedules.json")
     args = parser.parse_args()

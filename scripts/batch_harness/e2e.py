@@ -24,6 +24,7 @@ from rich.live import Live
 
 from .account_aws import AwsAccount
 from .delivery import AccountInfo, Delivery, deliver_all, plan_deliveries
+from .dynamic_run import DynamicRun, outputs_in_state_file
 from .emulator.account import LocalAccount, stop_process_group
 from .interrupts import Interrupted, SignalGuard
 from .inventory import Inventory, Resource, left_behind, of_run, take_inventory
@@ -155,6 +156,8 @@ class Run:
         self.apply_started = False
         self.destroyed = False
         self._clients: dict[tuple[int, str], Any] = {}
+        self.dynamic: DynamicRun | None = None  # the stack's dynamic schedules, once created
+        self.dynamic_leaks: list[str] = []  # dynamic schedules the delete step left
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -250,10 +253,38 @@ class Run:
         state_file = Path(self.runner.workdir) / "terraform.tfstate"
         state = json.loads(state_file.read_text()) if state_file.is_file() else self.runner.show_state()
         schedules = discover(self.clients, state)
+        if self.dynamic is not None:
+            schedules += self.dynamic.read_all(self.clients("scheduler"))
         self.report.schedules_found = len(schedules)
         return schedules
 
+    def create_dynamic_schedules(self) -> None:
+        """A stack with dynamic schedules: one per job through the client, as an application would."""
+        assert self.runner is not None
+        state_file = Path(self.runner.workdir) / "terraform.tfstate"
+        outputs = outputs_in_state_file(json.loads(state_file.read_text())) if state_file.is_file() else {}
+        if not outputs.get("dynamic_schedule_group_name"):
+            return
+        with self.step("create dynamic schedules") as record:
+            info = self.account_info
+            self.dynamic = DynamicRun.open(
+                outputs, lambda: self.account.client("scheduler"), info.account_id, info.region
+            )
+            assert self.dynamic is not None
+            names = self.dynamic.create_for_every_job()
+            record.detail = f"{len(names)} through the client, every call allowed by the manager policy"
+
+    def delete_dynamic_schedules(self) -> None:
+        if self.dynamic is None:
+            return
+        with self.step("delete dynamic schedules") as record:
+            leaks = self.dynamic.delete_all()
+            self.dynamic_leaks = leaks
+            self.report.leaks.extend(leaks)
+            record.detail = f"{len(leaks)} left" if leaks else f"group {self.dynamic.config.group_name} empty"
+
     def smoke(self) -> list[Outcome]:
+        self.create_dynamic_schedules()
         with self.step("fire every schedule") as record:
             schedules = self.discover()
             if self.local:
@@ -288,6 +319,7 @@ class Run:
             done = sum(1 for o in outcomes if o.succeeded and not o.delivery.skipped)
             record.detail = f"{done}/{sum(1 for d in deliveries if d.submitted)} succeeded"
         self.console.print(render_results(outcomes))
+        self.delete_dynamic_schedules()
         return outcomes
 
     def _wait(self, deliveries: list[Delivery]) -> list[Outcome]:
@@ -323,7 +355,8 @@ class Run:
         """State empty AND nothing of this run left in the account's API."""
         assert self.runner is not None
         with self.step("prove nothing is left") as record:
-            leaks = [f"terraform state still holds {a}" for a in self.runner.state_addresses()]
+            leaks = [*self.dynamic_leaks]  # destroying the group would hide them from the API sweep
+            leaks += [f"terraform state still holds {a}" for a in self.runner.state_addresses()]
             leaks += [str(r) for r in self.leftovers()]
             self.report.leaks = leaks
             record.detail = f"{len(leaks)} left" if leaks else "state empty, API sweep clean"

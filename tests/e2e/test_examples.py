@@ -13,6 +13,7 @@ from .support import REPO, example_dirs
 
 # Which backend each example exercises (both must be covered end to end).
 EXPECTED_BACKENDS = {"complete": {"scheduler"}, "eventbridge-rules": {"rules"}}
+DYNAMIC = {"self-service"}
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]
 
@@ -50,13 +51,17 @@ def test_example_end_to_end(example, tmp_path):
     assert report.ok and report.exit_code == 0
 
     steps = [s.name for s in report.steps]
+    # An example with dynamic schedules creates them through the client and deletes them again.
+    dynamic = ["create dynamic schedules"] if example in DYNAMIC else []
     assert steps == [
         "start account",
         "copy + init",
         "apply",
         "second plan is empty",
+        *dynamic,
         "fire every schedule",
         "wait for jobs",
+        *(["delete dynamic schedules"] if dynamic else []),
         "destroy",
         "prove nothing is left",
     ]

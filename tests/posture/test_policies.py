@@ -98,6 +98,12 @@ EXPECTED: list[tuple[str, str, str, str, str, tuple[str, ...]]] = [
     ("sbatch_11_sfn_logging", "pass", "aws_sfn_state_machine.logged", "CKV_SBATCH_11", "PASSED", BOTH),
     ("sbatch_11_sfn_logging", "fail", "aws_sfn_state_machine.no_logging", "CKV_SBATCH_11", "FAILED", BOTH),
     ("sbatch_11_sfn_logging", "fail", "aws_sfn_state_machine.off", "CKV_SBATCH_11", "FAILED", BOTH),
+    ("sbatch_12_schedule_manager", "pass", "aws_iam_policy.manager", "CKV_SBATCH_12", "PASSED", BOTH),
+    ("sbatch_12_schedule_manager", "pass", "aws_iam_policy.unrelated", "CKV_SBATCH_12", "PASSED", BOTH),
+    ("sbatch_12_schedule_manager", "fail", "aws_iam_policy.every_group", "CKV_SBATCH_12", "FAILED", BOTH),
+    ("sbatch_12_schedule_manager", "fail", "aws_iam_policy.star", "CKV_SBATCH_12", "FAILED", BOTH),
+    ("sbatch_12_schedule_manager", "fail", "aws_iam_role_policy.unconditioned_pass", "CKV_SBATCH_12", "FAILED", BOTH),
+    ("sbatch_12_schedule_manager", "fail", "aws_iam_policy.wildcard_pass", "CKV_SBATCH_12", "FAILED", BOTH),
 ]
 
 

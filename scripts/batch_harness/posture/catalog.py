@@ -87,6 +87,12 @@ CUSTOM_CHECKS: tuple[CustomCheck, ...] = (
     CustomCheck(
         "CKV_SBATCH_11", "Step Functions state machines log (level and destination set)", ("aws_sfn_state_machine",)
     ),
+    CustomCheck(
+        "CKV_SBATCH_12",
+        "Schedule-managing policies: schedule actions in one group (only List* on '*'); iam:PassRole without "
+        "wildcards and with iam:PassedToService",
+        ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"),
+    ),
 )
 
 BY_ID = {check.check_id: check for check in CUSTOM_CHECKS}

@@ -8,8 +8,8 @@ import os
 import subprocess
 import uuid
 from collections.abc import Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 

@@ -28,13 +28,12 @@ _images: dict[str, str] = {}  # job definition name (or image) -> local image to
 
 
 def choose(requested: str, engine_answers: bool) -> RunnerMode:
-    """``requested``: auto | on | off (the server's --batch-docker), overridden by RUNNER_ENV."""
+    """``requested``: auto | on | off (the server's --batch-docker); with auto, RUNNER_ENV
+    (container | simulated) decides, else whether an engine answers."""
+    origin = f"--batch-docker {requested}"
     forced = os.environ.get(RUNNER_ENV, "").strip().lower()
-    if forced in ("container", "simulated"):
-        requested = "on" if forced == "container" else "off"
-        origin = f"{RUNNER_ENV}={forced}"
-    else:
-        origin = f"--batch-docker {requested}"
+    if requested == "auto" and forced in ("container", "simulated"):
+        requested, origin = ("on" if forced == "container" else "off"), f"{RUNNER_ENV}={forced}"
     if requested == "off":
         return RunnerMode("simulated", f"containers switched off ({origin})")
     if engine_answers:

@@ -2,7 +2,7 @@
 
     python -m batch_harness.emulator.server --port N [--host 127.0.0.1]
 
-Order matters (DESIGN §6): the compat patches and moto's configuration (Batch without Docker
+Order matters: the compat patches and moto's configuration (Batch without Docker
 unless an engine answers, Step Functions execution on) are in place before the first request,
 so no state machine is ever created in the non-executing backend; MOTO_PORT names the port the
 Step Functions engine calls back on. ``--port 0`` binds a free port and reports it (ready line

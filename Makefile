@@ -41,8 +41,10 @@ fmt: $(STAMP)
 posture: $(STAMP)
 	$(BIN)/batch-harness posture
 
+## bench: side-by-side timings; BENCH_ARGS= for the seconds-long ones only
+BENCH_ARGS ?= --containers
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .batch-harness reports .pytest_cache

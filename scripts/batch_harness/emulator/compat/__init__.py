@@ -1,6 +1,6 @@
 """Small, pinned compatibility patches that make moto behave like AWS where this project needs it.
 
-Rule (DESIGN §6): an emulator gap is closed here, never by bending the Terraform module. Every
+Rule: an emulator gap is closed here, never by bending the Terraform module. Every
 patch restores one documented AWS behaviour, is written against one moto version
 (``PINNED_MOTO_VERSION``) and has a canary test in ``tests/emulator`` that fails once moto changes
 the code it replaces. Patches are applied only inside the emulator server process

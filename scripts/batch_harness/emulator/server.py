@@ -60,12 +60,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def configure_moto(batch_docker: bool = False) -> list[str]:
+def configure_moto() -> list[str]:
     """Environment, patches and moto config, before moto serves anything. Returns patch names.
 
-    moto's own Docker path for Batch never runs (it pulls each job's image and fails offline):
-    jobs are run by the harness's container runner, or simulated (``batch_docker`` is kept for
-    callers; it no longer reaches moto)."""
+    moto's own Docker path for Batch never runs (it pulls each job's image and fails offline,
+    with no reason and no log): jobs are run by the container runner, or simulated."""
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # read when IAM's backend is created
     from moto.core.config import default_user_config
 

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from requests.exceptions import ConnectionError as RequestsConnectionError
+from requests.exceptions import ReadTimeout
+
 from . import engine, mode
 from .secrets import ResourceInitializationError, resolve
 from .spec import DEFAULT_LOG_GROUP, ContainerSpec, build_spec, cpus_for_engine
@@ -29,7 +32,7 @@ LOG = logging.getLogger("batch_harness.emulator.containers")
 ESSENTIAL_EXITED = "Essential container in task exited"
 OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
 TIMEOUT_REASON = "Job attempt duration exceeded timeout"
-OOM_EXIT_CODE = 137
+KILLED_EXIT_CODE = 137  # SIGKILL: an OOM kill, or a stop at the attempt timeout
 LOG_BATCH = 1000  # events per PutLogEvents call (AWS allows 10,000 / 1 MB)
 
 
@@ -129,6 +132,9 @@ class ContainerRunner:
             return failed(f"CannotStartContainerError: {_engine_error(error)}")
         with self._lock:
             self._running[job.job_id] = container
+        if job.stop:  # cancelled while the container was being started
+            with contextlib.suppress(Exception):
+                container.kill()
         try:
             exit_code, reason, status_reason = self._wait(container, spec.timeout_seconds)
             self._copy_logs(region, spec.log_group, stream, container)
@@ -146,16 +152,16 @@ class ContainerRunner:
             try:
                 result = container.wait(timeout=min(remaining or 3600, 3600))
                 break
-            except Exception:  # the read timed out: the attempt's time is up, or wait again
+            except (ReadTimeout, RequestsConnectionError):  # the attempt's time is up, or wait again
                 if deadline is not None and time.monotonic() >= deadline:
                     with contextlib.suppress(Exception):
                         container.kill()
                     container.wait(timeout=30)
-                    return OOM_EXIT_CODE, "", TIMEOUT_REASON
+                    return KILLED_EXIT_CODE, "", TIMEOUT_REASON
         exit_code = int(result.get("StatusCode", 1))
         container.reload()
         if container.attrs.get("State", {}).get("OOMKilled"):
-            return OOM_EXIT_CODE, OOM_REASON, OOM_REASON
+            return KILLED_EXIT_CODE, OOM_REASON, OOM_REASON
         return exit_code, "", "" if exit_code == 0 else ESSENTIAL_EXITED
 
     def stop(self, job_id: str) -> bool:

@@ -74,7 +74,8 @@ module "batch" {
       schedules      = { daily = { expression = "rate(1 day)" } }
     }
     overridden = {
-      image     = var.image
+      # An ECR image that cannot be pulled offline: `--image overridden=...` runs it locally.
+      image     = "123456789012.dkr.ecr.us-east-1.amazonaws.com/batch-jobs:ci"
       command   = ["echo", "definition command"]
       schedules = { daily = { expression = "rate(1 day)", command = ["echo", "schedule override"] } }
     }

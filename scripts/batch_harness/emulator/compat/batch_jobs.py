@@ -133,8 +133,9 @@ def _glob(pattern: str | None, value: str) -> bool:
     return fnmatch.fnmatchcase(value, pattern)
 
 
-def _exit_action(strategy: dict[str, Any], exit_code: int, status_reason: str, reason: str) -> str:
-    """AWS: the first evaluateOnExit rule whose given fields all match decides; no match = RETRY."""
+def _exit_action(strategy: dict[str, Any], exit_code: int | str, status_reason: str, reason: str) -> str:
+    """AWS: the first evaluateOnExit rule whose given fields all match decides; no match = RETRY.
+    ``exit_code`` "" = the attempt ended before its container ran."""
     for rule in strategy.get("evaluateOnExit") or []:
         if (
             _glob(rule.get("onExitCode"), str(exit_code))
@@ -296,9 +297,10 @@ def _finish_array_parent(job: Job) -> None:
         if children is not None and all(child.status in FINAL for child in children):
             break
         time.sleep(0.2)
+    success = all(child.status == "SUCCEEDED" for child in children)
     with _lock:
-        job._mark_stopped(success=all(child.status == "SUCCEEDED" for child in children))
-        _emit(job, job.status)
+        job._mark_stopped(success=success)
+        _emit(job, "SUCCEEDED" if success else "FAILED")
         _release_dependents(job)
 
 

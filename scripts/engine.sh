@@ -24,8 +24,8 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 fi
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-[ -x /bin/busybox ] && file_is_static=$(ldd /bin/busybox 2>&1 | grep -c 'not a dynamic' || true) || file_is_static=0
-[ "${file_is_static:-0}" != 0 ] || missing+=(busybox-static)
+# The job images copy /bin/busybox into an empty (FROM scratch) image: it must be the static one.
+ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' || missing+=(busybox-static)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "engine: apt-get install -y ${missing[*]}"
     # A concurrent apt run holds the lock for a while: wait for it instead of failing.

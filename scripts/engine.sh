@@ -13,7 +13,7 @@ can_install() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
 
 missing=()
 # The job images copy /bin/busybox into an empty (FROM scratch) image: it must be the static one.
-ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' || missing+=(busybox-static)
+{ ldd /bin/busybox 2>&1 || true; } | grep -q 'not a dynamic' || missing+=(busybox-static)
 answers || command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 if [ ${#missing[@]} -gt 0 ]; then
     if ! can_install; then

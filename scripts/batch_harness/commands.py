@@ -138,8 +138,9 @@ def _images(values: list[str]) -> dict[str, str]:
 
     try:
         return parse(values)
-    except ImageMapError as error:
-        raise SystemExit(f"batch-harness: {error}") from error
+    except ImageMapError as error:  # a bad argument: exit 2, like argparse
+        Console(stderr=True).print(f"[red]batch-harness: {error}[/red]")
+        raise SystemExit(2) from error
 
 
 def _check_dir(args: argparse.Namespace) -> int | None:

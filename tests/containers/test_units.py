@@ -153,3 +153,19 @@ def test_image_option_bad_input_messages() -> None:
     assert str(caught.value) == (
         "--image nightly=x:1: no job 'nightly' in the applied configuration (jobs: cleanup, report)"
     )
+
+
+def test_cli_refuses_a_bad_image_argument_before_doing_anything() -> None:
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "batch_harness.cli", "e2e", "examples/minimal", "--image", "report"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "--image 'report': expected JOB=IMAGE (e.g. --image report=reports:dev)" in result.stderr

@@ -274,3 +274,14 @@ def test_missing_image_fails_without_pulling(container_account: LocalAccount, qu
     assert job["status"] == "FAILED"
     assert job["statusReason"].startswith("CannotPullContainerError:")
     assert "--image JOB=IMAGE" in job["statusReason"]
+
+
+def test_command_not_found_fails_to_start_and_leaves_nothing(
+    container_account: LocalAccount, queue: str, job_image: str
+) -> None:
+    name, _ = define(container_account, job_image, ["no-such-command"])
+    job = run(container_account, queue, name)
+    assert job["status"] == "FAILED"
+    assert job["statusReason"].startswith("CannotStartContainerError:")
+    assert "no-such-command" in job["statusReason"]
+    assert containers_of(job["jobId"]) == []

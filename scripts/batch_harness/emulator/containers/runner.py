@@ -106,12 +106,13 @@ class ContainerRunner:
             **secrets,
             **self._aws_environment(job, number, spec, region),
         }
+        name = f"batch-harness-{os.getpid()}-{job.job_id.replace(':', '-')}-{number}"
         try:
             container = self.engine.containers.run(
                 image,
                 spec.command or None,
                 detach=True,
-                name=f"batch-harness-{os.getpid()}-{job.job_id.replace(':', '-')}-{number}",
+                name=name,
                 labels={
                     engine.LABEL: engine.identity(),
                     engine.LABEL_JOB: job.job_id,
@@ -129,6 +130,8 @@ class ContainerRunner:
                 environment=environment,
             )
         except Exception as error:  # the engine refused the container (bad user, command not found…)
+            with contextlib.suppress(Exception):  # created but never started: remove it too
+                self.engine.containers.get(name).remove(force=True)
             return failed(f"CannotStartContainerError: {_engine_error(error)}")
         with self._lock:
             self._running[job.job_id] = container

@@ -14,6 +14,8 @@ import pytest
 
 from batch_harness.emulator.containers import engine
 
+from .conftest import make_network, unique
+
 pytestmark = pytest.mark.xdist_group("containers")
 
 # The owner: starts an account running containers, submits a job that sleeps, prints its id.
@@ -71,3 +73,39 @@ def test_killed_owner_leaves_no_container(job_image: str) -> None:
     finally:
         if owner.poll() is None:
             owner.kill()
+
+
+def test_containers_of_a_killed_emulator_are_removed_by_the_next_one(job_image: str) -> None:
+    from batch_harness.emulator import LocalAccount
+
+    from .test_runner import define
+
+    account = LocalAccount.start(batch_docker="on", prewarm=False)
+    try:
+        subnet, group = make_network(account.client)
+        batch = account.client("batch")
+        env = batch.create_compute_environment(
+            computeEnvironmentName=unique("ce"),
+            type="MANAGED",
+            state="ENABLED",
+            computeResources={"type": "FARGATE", "maxvCpus": 4, "subnets": [subnet], "securityGroupIds": [group]},
+        )
+        batch.create_job_queue(
+            jobQueueName="q",
+            priority=1,
+            state="ENABLED",
+            computeEnvironmentOrder=[{"order": 1, "computeEnvironment": env["computeEnvironmentArn"]}],
+        )
+        name, _ = define(account, job_image, ["sleep", "300"])
+        job_id = batch.submit_job(jobName="sleeper", jobQueue="q", jobDefinition=name)["jobId"]
+        deadline = time.monotonic() + 30
+        while not _containers(job_id):
+            assert time.monotonic() < deadline, "the job's container never started"
+            time.sleep(0.2)
+        os.killpg(account.pid, signal.SIGKILL)  # the emulator itself: no cleanup can run
+        time.sleep(1)
+        assert _containers(job_id), "nothing should have removed it yet"
+    finally:
+        account.stop()
+    with LocalAccount.start(batch_docker="on", prewarm=False):
+        assert _containers(job_id) == []  # removed at start: its emulator is gone

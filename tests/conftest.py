@@ -3,11 +3,16 @@ batch_harness pytest plugin, registered through the package's pytest11 entry poi
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# The tests' local accounts simulate jobs unless a test asks for containers (tests/containers
+# and the examples' e2e build the images they run); a machine's engine changes nothing else.
+os.environ.setdefault("BATCH_HARNESS_JOB_RUNNER", "simulated")
 
 
 @pytest.fixture(scope="session")

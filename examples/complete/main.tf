@@ -18,6 +18,13 @@ resource "aws_secretsmanager_secret" "db_password" {
   recovery_window_in_days = 7
 }
 
+# A stand-in value so the example runs end to end (the job fails at start without one, as on
+# AWS). A real deployment sets the password out of band and drops this resource.
+resource "aws_secretsmanager_secret_version" "db_password" {
+  secret_id     = aws_secretsmanager_secret.db_password.id
+  secret_string = var.db_password
+}
+
 module "batch" {
   source = "../.."
 
@@ -57,11 +64,12 @@ module "batch" {
     # its own copy of the "urgent" compute environment and queue.
     optimize_db = {
       image           = "public.ecr.aws/docker/library/postgres:16-alpine"
-      command         = ["sh", "-c", "echo optimizing the database at $DB_HOST"]
+      command         = ["sh", "-c", "echo optimizing the database at $DB_HOST; test -n \"$DB_PASSWORD\" && echo password received; date -u > /tmp/optimized && echo marker written to /tmp/optimized"]
       vcpu            = 1
       memory          = 2048
       queue           = "urgent"
       timeout_seconds = 1800
+      writable_paths  = ["/tmp"]
       retry           = { attempts = 3 }
       environment     = { DB_HOST = "reports-db.internal.example", LOG_LEVEL = "info" }
       secrets         = { DB_PASSWORD = aws_secretsmanager_secret.db_password.arn }
@@ -83,7 +91,7 @@ module "batch" {
     # Parameters with per-schedule overrides, explicit ordered retry rules, a least-privilege role.
     sales_report = {
       image           = "public.ecr.aws/docker/library/busybox:stable"
-      command         = ["echo", "building the sales report for period", "Ref::period"]
+      command         = ["sh", "-c", "echo building the sales report for period $0; printf 'row %s %s\\n' north 12 south 7 east 9 | tee /tmp/report.txt; echo rows: $(wc -l < /tmp/report.txt)", "Ref::period"]
       parameters      = { period = "weekly" }
       vcpu            = 0.5
       memory          = 1024

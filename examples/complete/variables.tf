@@ -15,3 +15,10 @@ variable "reports_bucket" {
   type        = string
   default     = "sb-complete-reports-example"
 }
+
+variable "db_password" {
+  description = "Value stored in the example's database password secret (the optimize_db job reads it)."
+  type        = string
+  sensitive   = true
+  default     = "example-only-not-a-password"
+}

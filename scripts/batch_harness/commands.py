@@ -34,6 +34,22 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--var-file", action="append", default=[], type=Path, metavar="F", help="a .tfvars file (repeatable)"
     )
+    images = parser.add_argument_group("job containers (local account with a container engine)")
+    images.add_argument(
+        "--image",
+        action="append",
+        default=[],
+        metavar="JOB=IMAGE",
+        help="run JOB (a key of `jobs`, a job definition name, or * for every job) on this local image "
+        "instead of its definition's image (repeatable); an image present under the definition's exact name "
+        "needs none",
+    )
+    images.add_argument(
+        "--build-images",
+        action="store_true",
+        help="build DIR/image/Dockerfile (FROM scratch + the static /bin/busybox, offline) and run every job "
+        "without an --image on it",
+    )
     _common(parser)
 
 
@@ -116,7 +132,19 @@ def _options(args: argparse.Namespace) -> RunOptions:
         timeout=args.timeout,
         json_report=args.json_report,
         terraform_timeout=getattr(args, "terraform_timeout", 1200.0),
+        images=_images(getattr(args, "image", [])),
+        build_images=getattr(args, "build_images", False),
     )
+
+
+def _images(values: list[str]) -> dict[str, str]:
+    from .image_map import ImageMapError, parse
+
+    try:
+        return parse(values)
+    except ImageMapError as error:  # a bad argument: exit 2, like argparse
+        Console(stderr=True).print(f"[red]batch-harness: {error}[/red]")
+        raise SystemExit(2) from error
 
 
 def _check_dir(args: argparse.Namespace) -> int | None:

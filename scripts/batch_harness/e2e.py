@@ -29,10 +29,11 @@ from .emulator.account import LocalAccount, stop_process_group
 from .interrupts import Interrupted, SignalGuard
 from .inventory import Inventory, Resource, left_behind, of_run, take_inventory
 from .janitor import Janitor
+from .job_logs import fill_log_tails
 from .jobs import Outcome, Waiter, failures
 from .oneshot import Fire, OneTimeProver
 from .permissions import LocalPermissions, SimulatedPermissions
-from .report import make_console, outcome_dict, print_lines, progress_table, render_results
+from .report import make_console, outcome_dict, print_lines, progress_table, render_log_tails, render_results
 from .schedules import Schedule, discover
 from .terraform import TerraformError, TerraformRunner
 from .tfconfig import run_name
@@ -67,6 +68,9 @@ class RunOptions:
     batch_fail_after: int | None = None
     # A Terraform command running longer is interrupted (a provider retrying forever).
     terraform_timeout: float = 1200.0
+    # Local account with an engine: JOB (or *) -> local image; build DIR/image for every other job.
+    images: dict[str, str] = field(default_factory=dict)
+    build_images: bool = False
 
 
 @dataclass
@@ -91,6 +95,7 @@ class RunReport:
     errors: list[str] = field(default_factory=list)
     interrupted: int | None = None
     schedules_found: int = 0
+    job_runner: str = ""  # "container: ..." | "simulated: ..." | "aws: ..." — which runner ran the jobs
 
     @property
     def delivery_problems(self) -> list[str]:
@@ -129,6 +134,7 @@ class RunReport:
             "steps": [s.__dict__ for s in self.steps],
             "plan_changes": self.plan_changes,
             "schedules_found": self.schedules_found,
+            "job_runner": self.job_runner,
             "schedules": [outcome_dict(o) for o in self.outcomes],
             "delivery_problems": self.delivery_problems,
             "job_failures": self.job_failures,
@@ -234,8 +240,21 @@ class Run:
         with self.step("apply"):
             self.apply_started = True
             self.runner.apply_with_retry(self.variables, self.options.var_files)
+        if self.local:
+            self.map_images()
         if self.options.after_apply:
             self.options.after_apply(self)
+
+    def map_images(self) -> None:
+        """Tell the local account which runner ran and which image each job runs (--image)."""
+        from .containers_setup import map_images
+
+        assert self.runner is not None
+        self.report.job_runner, detail, warnings = map_images(
+            self.account, Path(self.runner.workdir) / "terraform.tfstate", self.config_dir, self.options
+        )
+        self.report.warnings.extend(warnings)
+        self.log(f"jobs: {self.report.job_runner}{detail}")
 
     def check_plan(self) -> None:
         assert self.runner is not None
@@ -316,11 +335,26 @@ class Run:
         with self.step("wait for jobs") as record:
             outcomes = self._wait(deliveries)
             self.report.outcomes = outcomes
+            self._describe_runs(outcomes)
             done = sum(1 for o in outcomes if o.succeeded and not o.delivery.skipped)
             record.detail = f"{done}/{sum(1 for d in deliveries if d.submitted)} succeeded"
         self.console.print(render_results(outcomes))
+        self.console.print(render_log_tails(outcomes))
         self.delete_dynamic_schedules()
         return outcomes
+
+    def _describe_runs(self, outcomes: list[Outcome]) -> None:
+        """Each job's runner and the last lines of its log."""
+        if not self.report.job_runner:
+            self.report.job_runner = (
+                str(self.account.health().get("job_runner", "simulated")) if self.local else "aws: AWS Batch"
+            )
+        runner = self.report.job_runner.split(":", 1)[0]
+        jobs = [o.job for o in outcomes if o.job]
+        jobs += [s.job for o in outcomes if o.execution for s in o.execution.steps if s.job]
+        for job in jobs:
+            job.runner = runner
+        fill_log_tails(self.clients, jobs)
 
     def _wait(self, deliveries: list[Delivery]) -> list[Outcome]:
         poll = self.options.poll or (0.5 if self.local else 10.0)
@@ -420,6 +454,8 @@ class Run:
         self.console.print(
             "steps: " + ", ".join(f"{s.name} {s.seconds:.0f}s" for s in report.steps) + f" — total {total:.0f}s"
         )
+        if report.job_runner:
+            self.console.print(f"jobs ran on: {report.job_runner}")
         print_lines(self.console, "plan not empty after apply:", report.plan_changes)
         print_lines(self.console, "schedules not delivered:", report.delivery_problems)
         print_lines(self.console, "jobs that did not succeed:", report.job_failures)

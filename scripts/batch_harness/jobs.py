@@ -31,6 +31,11 @@ class JobOutcome:
     job_definition: str = ""  # NAME:REVISION
     attempts: int = 0
     status_reason: str = ""
+    exit_code: int | None = None  # container.exitCode of the last attempt
+    log_stream: str = ""
+    job_definition_arn: str = ""
+    runner: str = ""  # "container" | "simulated" (local account) | "aws"
+    log_tail: list[str] = field(default_factory=list)  # the last lines of its log stream
     created_at: int | None = None  # epoch ms, as Batch reports
     started_at: int | None = None
     stopped_at: int | None = None
@@ -48,6 +53,7 @@ class JobOutcome:
     @classmethod
     def from_describe(cls, job: dict[str, Any]) -> JobOutcome:
         definition = job.get("jobDefinition", "")
+        container = job.get("container") or {}
         return cls(
             job_id=job["jobId"],
             job_name=job.get("jobName", ""),
@@ -56,6 +62,9 @@ class JobOutcome:
             job_definition=definition.rsplit("/", 1)[-1],
             attempts=len(job.get("attempts") or []),
             status_reason=job.get("statusReason", ""),
+            exit_code=container.get("exitCode"),
+            log_stream=container.get("logStreamName") or "",
+            job_definition_arn=definition,
             created_at=job.get("createdAt"),
             started_at=job.get("startedAt"),
             stopped_at=job.get("stoppedAt"),
@@ -259,9 +268,10 @@ def failures(outcomes: list[Outcome]) -> list[str]:
         if outcome.job:
             job = outcome.job
             reason = f": {job.status_reason}" if job.status_reason else ""
+            exit_code = "" if job.exit_code is None else f", exit code {job.exit_code}"
             lines.append(
                 f"schedule {delivery.label}: job {job.job_name} ({job.job_id}) {outcome.status} "
-                f"after {job.attempts} attempt(s){reason}"
+                f"after {job.attempts} attempt(s){exit_code}{reason}"
             )
         elif outcome.execution:
             execution = outcome.execution

@@ -62,8 +62,9 @@ def progress_table(outcomes: list[Outcome]) -> Table:
 def results_table(outcomes: list[Outcome]) -> Table:
     """The final table: one row per schedule target."""
     table = Table(title="schedules", title_justify="left")
-    for column in ("schedule", "job", "queue", "job definition", "final status", "attempts", "seconds"):
-        table.add_column(column, justify="right" if column in ("attempts", "seconds") else "left")
+    columns = ("schedule", "job", "queue", "job definition", "runner", "final status", "attempts", "exit code")
+    for column in (*columns, "seconds", "status reason"):
+        table.add_column(column, justify="right" if column in ("attempts", "exit code", "seconds") else "left")
     for outcome in outcomes:
         delivery = outcome.delivery
         if outcome.job:
@@ -73,9 +74,12 @@ def results_table(outcomes: list[Outcome]) -> Table:
                 job.job_name,
                 job.queue,
                 job.job_definition,
+                job.runner,
                 _status(outcome.status),
                 str(job.attempts),
+                "" if job.exit_code is None else str(job.exit_code),
                 _seconds(job.seconds),
+                job.status_reason if job.status != "SUCCEEDED" else "",
             )
         elif outcome.execution:
             execution = outcome.execution
@@ -84,17 +88,24 @@ def results_table(outcomes: list[Outcome]) -> Table:
                 f"pipeline {execution.execution_arn.split(':')[-2]} ({len(execution.steps)} steps)",
                 "",
                 "",
+                "",
                 _status(outcome.status),
                 "",
+                "",
                 _seconds(execution.seconds),
+                "",
             )
         elif delivery.kind == "api" and delivery.action is not None:
-            table.add_row(delivery.label, delivery.action.iam_action, "", "", _status(outcome.status), "", "")
+            table.add_row(
+                delivery.label, delivery.action.iam_action, "", "", "", _status(outcome.status), "", "", "", ""
+            )
         else:
             params = delivery.params
             queue = str(params.get("jobQueue", "")).rsplit("/", 1)[-1]
             definition = str(params.get("jobDefinition", "")).rsplit("/", 1)[-1]
-            table.add_row(delivery.label, delivery.job_name or "", queue, definition, _status(outcome.status), "", "")
+            table.add_row(
+                delivery.label, delivery.job_name or "", queue, definition, "", _status(outcome.status), "", "", "", ""
+            )
     return table
 
 
@@ -130,6 +141,25 @@ def render_results(outcomes: list[Outcome]) -> RenderableType:
     return Group(*parts)
 
 
+def render_log_tails(outcomes: list[Outcome]) -> RenderableType:
+    """The last log lines of every job (a failed job's reason is then on screen)."""
+    parts: list[RenderableType] = []
+    jobs = [(o.delivery.label, o.job) for o in outcomes if o.job]
+    jobs += [
+        (f"{o.delivery.label} / {s.state}", s.job) for o in outcomes if o.execution for s in o.execution.steps if s.job
+    ]
+    for label, job in jobs:
+        if job is None or (not job.log_tail and job.status == "SUCCEEDED"):
+            continue
+        exit_code = "" if job.exit_code is None else f", exit {job.exit_code}"
+        header = Text(
+            f"{label}: {job.job_name} {job.status}{exit_code} — last log lines", style=STYLES.get(job.status, "cyan")
+        )
+        body = job.log_tail or [f"(no log lines{': ' + job.status_reason if job.status_reason else ''})"]
+        parts.append(Group(header, *(Text(f"  | {line}") for line in body)))
+    return Group(*parts)
+
+
 def print_lines(console: Console, title: str, lines: Iterable[str], style: str = "bold red") -> None:
     lines = list(lines)
     if not lines:
@@ -158,10 +188,13 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
             "name": job.job_name,
             "queue": job.queue,
             "job_definition": job.job_definition,
+            "runner": job.runner,
             "status": job.status,
             "attempts": job.attempts,
-            "seconds": job.seconds,
+            "exit_code": job.exit_code,
             "status_reason": job.status_reason,
+            "seconds": job.seconds,
+            "log_tail": job.log_tail,
         }
     if outcome.execution:
         execution = outcome.execution
@@ -178,6 +211,10 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
                     "job_name": s.job.job_name if s.job else None,
                     "created_at": s.job.created_at if s.job else None,
                     "attempts": s.job.attempts if s.job else None,
+                    "runner": s.job.runner if s.job else None,
+                    "exit_code": s.job.exit_code if s.job else None,
+                    "status_reason": s.job.status_reason if s.job else None,
+                    "log_tail": s.job.log_tail if s.job else [],
                 }
                 for s in execution.steps
             ],

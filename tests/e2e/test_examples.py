@@ -1,13 +1,19 @@
 """Every example, end to end, each in its own fresh local account: apply -> empty second plan ->
-fire every schedule as AWS would -> every job SUCCEEDED -> destroy -> nothing left."""
+fire every schedule as AWS would -> every job SUCCEEDED -> destroy -> nothing left. With a
+container engine (started by `make engine`'s script where possible) the jobs run the example's
+own image (``image/Dockerfile``) and the test checks what they printed."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 
+import docker
 import pytest
 
 from batch_harness.e2e import RunOptions, run_e2e
+from batch_harness.emulator.containers import engine
+from batch_harness.emulator.docker_probe import docker_engine_answers
 
 from .support import REPO, example_dirs
 
@@ -17,16 +23,44 @@ DYNAMIC = {"self-service"}
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]
 
+# Lines each example's jobs print (all of them, across its schedules) when they run as containers.
+EXPECTED_LINES = {
+    "complete": [
+        "optimizing the database at reports-db.internal.example",
+        "password received",  # the secret reached the container
+        "marker written to /tmp/optimized",  # a declared writable path under a read-only root
+        "building the sales report for period weekly",
+        "row north 12",
+        "rows: 3",
+        "hourly cleanup",  # a schedule's command override
+    ],
+    "eventbridge-rules": ["extract, transform, load: full", "extract, transform, load: delta"],
+    "minimal": ["hello from AWS Batch"],
+    "pipeline": ["VACUUM ANALYZE", "extract", "load"],
+}
+
+
+def _engine() -> bool:
+    if not docker_engine_answers():
+        subprocess.run([str(REPO / "scripts" / "engine.sh")], capture_output=True, check=False)
+    return docker_engine_answers()
+
 
 def test_both_schedule_backends_have_an_example():
     assert {"complete", "eventbridge-rules", "minimal"} <= set(example_dirs())
 
 
 @pytest.mark.parametrize("example", example_dirs())
-def test_example_end_to_end(example, tmp_path):
+def test_example_end_to_end(example, tmp_path, monkeypatch):
     state = tmp_path / "state"
     report_file = tmp_path / "report.json"
-    report = run_e2e(RunOptions(config_dir=REPO / "examples" / example, state_dir=state, json_report=report_file))
+    # An example without its own job image (image/Dockerfile) runs simulated, as before.
+    containers = (REPO / "examples" / example / "image" / "Dockerfile").is_file() and _engine()
+    monkeypatch.setenv("BATCH_HARNESS_JOB_RUNNER", "container" if containers else "simulated")
+    options = RunOptions(
+        config_dir=REPO / "examples" / example, state_dir=state, json_report=report_file, build_images=containers
+    )
+    report = run_e2e(options)
     summary = json.dumps(report.to_dict(), indent=1, default=str)[:6000]
 
     assert report.errors == [], summary
@@ -65,6 +99,17 @@ def test_example_end_to_end(example, tmp_path):
         "destroy",
         "prove nothing is left",
     ]
+    jobs = [o.job for o in fired if o.job] + [s.job for o in fired if o.execution for s in o.execution.steps]
+    if containers:
+        assert report.job_runner.startswith("container:"), summary
+        assert all(job.runner == "container" and job.exit_code == 0 and job.log_tail for job in jobs), summary
+        printed = {line for job in jobs for line in job.log_tail}
+        assert set(EXPECTED_LINES.get(example, [])) <= printed, summary
+        client = docker.from_env()
+        for job in jobs:  # every attempt's container was removed
+            assert client.containers.list(all=True, filters={"label": f"{engine.LABEL_JOB}={job.job_id}"}) == []
+    else:
+        assert report.job_runner == "simulated: containers switched off (BATCH_HARNESS_JOB_RUNNER=simulated)"
     if example in EXPECTED_BACKENDS:
         assert {o.delivery.schedule.backend for o in report.outcomes} == EXPECTED_BACKENDS[example]
     assert not state.exists(), "the run left its state folder behind"

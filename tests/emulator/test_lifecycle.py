@@ -57,7 +57,8 @@ def test_start_answers_then_stop_frees_everything() -> None:
         assert account.running
         health = account.health()
         assert health["status"] == "ready" and health["pid"] == pid and health["port"] == port
-        assert health["batch_docker"] is False  # no Docker engine answers on this machine
+        assert health["batch_docker"] is False  # the tests simulate jobs unless they ask for containers
+        assert health["job_runner"] == "simulated: containers switched off (BATCH_HARNESS_JOB_RUNNER=simulated)"
         assert account.client("sts").get_caller_identity()["Account"] == account.account_id
         assert account.batch_failure_rules() == [
             {"seconds": 0, "job_name": None, "exit_code": 1, "status_reason": "Essential container in task exited"}

@@ -308,7 +308,7 @@ def test_results_table_has_every_column_per_schedule():
     console = Console(width=200, record=True)
     console.print(render_results([outcome]))
     text = console.export_text()
-    for header in ("schedule", "job", "queue", "job definition", "final status", "attempts", "seconds"):
+    for header in ("schedule", "job", "queue", "job definition", "runner", "final status", "attempts", "exit code"):
         assert header in text
     row = next(line for line in text.splitlines() if "default/hello-daily" in line)
     for cell in ("hello-daily", "reports-default", "reports-hello:3", "SUCCEEDED", "2", "2.5"):

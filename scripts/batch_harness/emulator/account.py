@@ -357,6 +357,12 @@ class LocalAccount:
         rules: list[dict[str, Any]] = self._control("GET", "batch-failure")["rules"]
         return rules
 
+    def set_job_images(self, images: dict[str, str]) -> dict[str, Any]:
+        """Run jobs of these job definitions (or images) on these local images (``--image``).
+        Returns the runner in use and every mapping now set."""
+        result: dict[str, Any] = self._control("POST", "job-images", {"images": images})
+        return result
+
     def set_batch_events(self, enabled: bool) -> None:
         """Emit (or not) `Batch Job State Change` events to the default bus, as AWS does."""
         self._control("POST", "batch-events", {"enabled": enabled})

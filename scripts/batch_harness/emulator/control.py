@@ -9,6 +9,8 @@ GET    /moto-api/batch-harness/batch-events      {"enabled": bool}
 POST   /moto-api/batch-harness/batch-events      {"enabled": bool}: emit Batch Job State Change
 GET    /moto-api/batch-harness/event-deliveries  what PutEvents did with each rule target
 DELETE /moto-api/batch-harness/event-deliveries  forget them
+GET    /moto-api/batch-harness/job-images        {"runner": str, "images": {name: image}}
+POST   /moto-api/batch-harness/job-images        {"images": {job definition name or image: local image}}
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .compat import applied, batch_jobs, events, installed_moto_version
+from .containers import mode
 from .replay import RetryReplay
 
 PREFIX = "/moto-api/batch-harness/"
@@ -92,4 +95,9 @@ class ControlMiddleware:
             if method == "DELETE":
                 events.clear_deliveries()
             return ok, {"deliveries": events.deliveries()}
+        if route == "job-images":
+            if method == "POST":
+                images = request.get("images") or {}
+                mode.set_images({str(k): str(v) for k, v in images.items()})
+            return ok, {"runner": mode.current().describe(), "images": mode.images()}
         return "404 Not Found", {"error": f"no control endpoint {method} {PREFIX}{route}"}

@@ -1,4 +1,4 @@
-"""Is there a Docker engine that truly answers? (moto runs Batch jobs in containers only then.)"""
+"""Is there a Docker engine that truly answers? (Only then do jobs run as containers.)"""
 
 from __future__ import annotations
 

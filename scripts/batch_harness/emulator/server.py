@@ -36,7 +36,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--batch-docker",
         choices=("auto", "on", "off"),
         default="auto",
-        help="run Batch jobs in Docker: auto = only if a Docker engine answers (default)",
+        help="run each Batch job attempt as a container: auto = only if a Docker engine answers (default)",
     )
     parser.add_argument(
         "--emit-batch-events",
@@ -60,15 +60,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def configure_moto(batch_docker: bool) -> list[str]:
-    """Environment, patches and moto config, before moto serves anything. Returns patch names."""
+def configure_moto() -> list[str]:
+    """Environment, patches and moto config, before moto serves anything. Returns patch names.
+
+    moto's own Docker path for Batch never runs (it pulls each job's image and fails offline,
+    with no reason and no log): jobs are run by the container runner, or simulated."""
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # read when IAM's backend is created
     from moto.core.config import default_user_config
 
     from .compat import apply_all, batch_jobs
 
     patches = apply_all()
-    default_user_config["batch"] = {"use_docker": batch_docker}
+    default_user_config["batch"] = {"use_docker": False}
     default_user_config["stepfunctions"] = {"execute_state_machine": True}
     batch_jobs.seed_rules_from_environment()
     return patches
@@ -122,12 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.port:
         os.environ["MOTO_PORT"] = str(args.port)
 
+    from .containers import mode
     from .docker_probe import docker_engine_answers
 
-    batch_docker = {"on": True, "off": False}.get(args.batch_docker)
-    if batch_docker is None:
-        batch_docker = docker_engine_answers()
-    patches = configure_moto(batch_docker)
+    engine = args.batch_docker != "off" and docker_engine_answers()
+    runner_mode = mode.choose(args.batch_docker, engine)
+    mode.set_mode(runner_mode)
+    batch_docker = runner_mode.containers
+    patches = configure_moto()
     if args.emit_batch_events:
         from .compat import batch_jobs
 
@@ -148,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.verbose or str(code).startswith("5"):
                 super().log_request(code, size)
 
-    info: dict[str, Any] = {"batch_docker": batch_docker}
+    info: dict[str, Any] = {"batch_docker": batch_docker, "job_runner": runner_mode.describe()}
     dispatcher = DomainDispatcherApplication(create_backend_app)
     app = ControlMiddleware(RetryReplay(dispatcher), info)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=RequestHandler)
@@ -156,6 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["MOTO_PORT"] = str(port)  # the Step Functions engine calls back here
     endpoint = f"http://{args.host}:{port}"
     info.update({"port": port, "endpoint": endpoint})
+    if batch_docker:
+        from .containers.wiring import start_container_runner
+
+        start_container_runner(endpoint)
 
     stopping = threading.Event()
 
@@ -173,13 +182,20 @@ def main(argv: list[str] | None = None) -> int:
             target=_watch_parent, args=(args.parent_pid, stopping, shutdown, orphaned), daemon=True
         ).start()
 
-    ready = {"port": port, "pid": os.getpid(), "endpoint": endpoint, "batch_docker": batch_docker}
+    ready = {
+        "port": port,
+        "pid": os.getpid(),
+        "endpoint": endpoint,
+        "batch_docker": batch_docker,
+        "job_runner": runner_mode.describe(),
+    }
     if args.ready_file:
         temporary = args.ready_file.with_suffix(".tmp")
         temporary.write_text(json.dumps(ready))
         temporary.replace(args.ready_file)  # atomic: a reader never sees half a file
     print(
-        f"{READY_PREFIX} on {endpoint} (pid {os.getpid()}, moto patches: {len(patches)}, batch docker: {batch_docker})",
+        f"{READY_PREFIX} on {endpoint} (pid {os.getpid()}, moto patches: {len(patches)}, "
+        f"jobs: {runner_mode.describe()})",
         flush=True,
     )
     if args.prewarm:
@@ -189,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
+        if batch_docker:
+            from .containers.wiring import stop_container_runner
+
+            stop_container_runner()
     print(f"batch-harness emulator stopped after {time.monotonic() - started:.1f}s", flush=True)
     if orphaned.is_set() and args.owned_dir:
         shutil.rmtree(args.owned_dir, ignore_errors=True)

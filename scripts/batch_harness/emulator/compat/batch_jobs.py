@@ -5,6 +5,10 @@ set, after sleeping inside the SubmitJob request) and ignores dependsOn, retry s
 codes and the submit fields it does not parse. The runner here replaces the one function that
 decides the outcome (``BatchSimpleBackend._mark_job_as_finished``) and keeps moto's job model.
 
+With a container engine, ``set_container_runner`` hands every job without a failure rule to the
+container runner (``batch_harness.emulator.containers``): its attempts run the job's image and
+report real exit codes, reasons and logs; dependsOn, retries and stop requests work the same.
+
 Failures are injected by *rules* (``set_failure_rules``; the server's control endpoint and
 ``LocalAccount.set_batch_failure`` drive it). ``MOTO_SIMPLE_BATCH_FAIL_AFTER`` in the server's
 environment at start seeds one rule for every job, as moto documents it.
@@ -18,6 +22,7 @@ import logging
 import os
 import re
 import threading
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -60,6 +65,7 @@ _rules: list[FailureRule] = []
 _waiting: dict[str, list[Job]] = {}  # dependency job id -> dependents
 _submit = threading.local()  # submit fields moto does not parse, for the job being submitted
 _emit_events = False
+_containers: Any = None  # a ContainerRunner when jobs run as real containers (set by the server)
 
 
 def set_failure_rules(rules: list[FailureRule]) -> None:
@@ -92,6 +98,12 @@ def emit_events_enabled() -> bool:
     return _emit_events
 
 
+def set_container_runner(runner: Any) -> None:
+    """Jobs without a failure rule run their container in this runner (None: simulated)."""
+    global _containers
+    _containers = runner
+
+
 def _simple_mode() -> bool:
     return default_user_config.get("batch", {}).get("use_docker", True) is False
 
@@ -121,8 +133,9 @@ def _glob(pattern: str | None, value: str) -> bool:
     return fnmatch.fnmatchcase(value, pattern)
 
 
-def _exit_action(strategy: dict[str, Any], exit_code: int, status_reason: str, reason: str) -> str:
-    """AWS: the first evaluateOnExit rule whose given fields all match decides; no match = RETRY."""
+def _exit_action(strategy: dict[str, Any], exit_code: int | str, status_reason: str, reason: str) -> str:
+    """AWS: the first evaluateOnExit rule whose given fields all match decides; no match = RETRY.
+    ``exit_code`` "" = the attempt ended before its container ran."""
     for rule in strategy.get("evaluateOnExit") or []:
         if (
             _glob(rule.get("onExitCode"), str(exit_code))
@@ -133,15 +146,21 @@ def _exit_action(strategy: dict[str, Any], exit_code: int, status_reason: str, r
     return "RETRY"
 
 
-def _attempt(job: Job, started: datetime, stopped: datetime, exit_code: int, reason: str) -> dict[str, Any]:
+def _attempt(
+    job: Job, started: datetime, stopped: datetime, exit_code: int | None, reason: str, container_reason: str = ""
+) -> dict[str, Any]:
+    container: dict[str, Any] = {
+        "containerInstanceArn": "TBD",
+        "taskArn": job.job_definition.arn,
+        "logStreamName": job.log_stream_name,
+        "networkInterfaces": [],
+    }
+    if exit_code is not None:  # an attempt that failed before its container started has none
+        container["exitCode"] = exit_code
+    if container_reason:
+        container["reason"] = container_reason
     return {
-        "container": {
-            "containerInstanceArn": "TBD",
-            "taskArn": job.job_definition.arn,
-            "exitCode": exit_code,
-            "logStreamName": job.log_stream_name,
-            "networkInterfaces": [],
-        },
+        "container": container,
         "startedAt": datetime2int_milliseconds(started),
         "stoppedAt": datetime2int_milliseconds(stopped),
         "statusReason": reason,
@@ -218,6 +237,9 @@ def _start(job: Job) -> None:
         _emit(job, status)
     job.job_started_at = _now()
     rule = _match_rule(job)
+    if rule is None and _containers is not None:  # a failure rule still decides, even with an engine
+        threading.Thread(target=_run_containers, args=(job,), daemon=True, name=f"job-{job.job_id}").start()
+        return
     if rule is not None and rule.seconds > 0:
         timer = threading.Timer(rule.seconds, _fail_later, args=(job, rule))
         timer.daemon = True
@@ -231,6 +253,55 @@ def _fail_later(job: Job, rule: FailureRule) -> None:
         if job.job_stopped:  # terminated meanwhile
             return
         _run_attempts(job, rule)
+
+
+def _run_containers(job: Job) -> None:
+    """Each attempt runs the job's container; evaluateOnExit (in order, no match = RETRY) decides."""
+    strategy = _retry_strategy(job)
+    max_attempts = int(strategy.get("attempts") or 1)
+    result = None
+    for number in range(1, max_attempts + 1):
+        if job.stop:
+            break
+        try:
+            result = _containers.run_attempt(job, number)
+        except Exception as error:  # an engine failure must end the job, never hang it RUNNING
+            LOG.exception("container attempt %s of job %s failed", number, job.job_id)
+            with _lock:
+                _finish(job, False, None, f"batch-harness container runner: {type(error).__name__}: {error}")
+            return
+        with _lock:
+            job.attempts.append(
+                _attempt(job, result.started, result.stopped, result.exit_code, result.status_reason, result.reason)
+            )
+        if result.succeeded or job.stop:
+            break
+        code = "" if result.exit_code is None else str(result.exit_code)
+        if _exit_action(strategy, code, result.status_reason, result.reason) == "EXIT":
+            break
+    with _lock:
+        if job.job_stopped:  # ended meanwhile (cancelled between two attempts)
+            return
+        if job.stop:  # cancelled or terminated: its container was stopped
+            _finish(job, False, result.exit_code if result else None, job.job_stopped_reason)
+        elif result is not None and result.succeeded:
+            _finish(job, True, 0, None)
+        elif result is not None:
+            _finish(job, False, result.exit_code, result.status_reason)
+
+
+def _finish_array_parent(job: Job) -> None:
+    """An array job ends when all its children have: SUCCEEDED only if every child did."""
+    while True:
+        children = job._child_jobs
+        if children is not None and all(child.status in FINAL for child in children):
+            break
+        time.sleep(0.2)
+    success = all(child.status == "SUCCEEDED" for child in children)
+    with _lock:
+        job._mark_stopped(success=success)
+        _emit(job, "SUCCEEDED" if success else "FAILED")
+        _release_dependents(job)
 
 
 def _unfinished_dependencies(job: Job) -> list[str]:
@@ -278,6 +349,10 @@ def patch_simple_job_runner() -> None:
             if not include_start_attempt:
                 # Array parent: its children already ran; it succeeds when all of them did.
                 job.job_started_at = _now()
+                if _containers is not None:  # its children are still running: wait for them
+                    job.status = "PENDING"
+                    threading.Thread(target=_finish_array_parent, args=(job,), daemon=True).start()
+                    return
                 children = job._child_jobs or []
                 job._mark_stopped(success=all(child.status == "SUCCEEDED" for child in children))
                 return
@@ -308,8 +383,11 @@ def patch_job_stop_without_docker() -> None:
             return
         with _lock:
             job = backend.get_job_by_id(job_id)
-            if job is not None and job.stop and not job.job_stopped:
-                _finish(job, False, None, job.job_stopped_reason)
+            if job is None or not job.stop or job.job_stopped:
+                return
+            if _containers is not None and _containers.stop(job.job_id):
+                return  # its runner thread ends the job once the container is gone
+            _finish(job, False, None, job.job_stopped_reason)
 
     def cancel_job(self: BatchBackend, job_id: str, reason: str) -> None:
         cancel(self, job_id, reason)

@@ -1,0 +1,171 @@
+"""The container runner's pure parts: runner choice, job -> container mapping, secrets, --image."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from batch_harness.emulator.containers import mode
+from batch_harness.emulator.containers.secrets import ResourceInitializationError, resolve
+from batch_harness.emulator.containers.spec import build_spec, cpus_for_engine, substitute
+from batch_harness.image_map import ImageMapError, parse
+from batch_harness.image_map import resolve as resolve_images
+
+SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
+
+
+@pytest.mark.parametrize(
+    ("requested", "env", "engine", "expected"),
+    [
+        ("auto", "", True, "container: every job attempt runs its image in the local Docker engine"),
+        ("auto", "", False, "simulated: no container engine answered"),
+        ("on", "", False, "simulated: no container engine answered"),
+        ("off", "", True, "simulated: containers switched off (--batch-docker off)"),
+        ("auto", "simulated", True, "simulated: containers switched off (BATCH_HARNESS_JOB_RUNNER=simulated)"),
+        ("on", "simulated", True, "container: every job attempt runs its image in the local Docker engine"),
+    ],
+)
+def test_runner_choice_says_why(
+    requested: str, env: str, engine: bool, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(mode.RUNNER_ENV, env)
+    assert mode.choose(requested, engine).describe() == expected
+
+
+def test_ref_parameters_replace_whole_arguments_only() -> None:
+    assert substitute(["echo", "Ref::a", "x-Ref::a", "Ref::missing"], {"a": "1"}) == [
+        "echo",
+        "1",
+        "x-Ref::a",
+        "Ref::missing",
+    ]
+
+
+def test_spec_maps_definition_and_overrides_like_batch() -> None:
+    properties = {
+        "image": "img:1",
+        "command": ["echo", "Ref::period"],
+        "environment": [{"name": "A", "value": "def"}, {"name": "B", "value": "b"}],
+        "secrets": [{"name": "PW", "valueFrom": SECRET}],
+        "resourceRequirements": [{"type": "VCPU", "value": "0.5"}, {"type": "MEMORY", "value": "1024"}],
+        "readonlyRootFilesystem": True,
+        "mountPoints": [{"sourceVolume": "w", "containerPath": "/tmp", "readOnly": False}],
+        "user": "1000",
+        "linuxParameters": {"initProcessEnabled": True},
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {"awslogs-group": "/g", "awslogs-stream-prefix": "batch"},
+        },
+        "jobRoleArn": "arn:aws:iam::123456789012:role/job",
+    }
+    spec = build_spec(
+        job_definition_name="jd",
+        properties=properties,
+        overrides={"environment": [{"name": "A", "value": "override"}]},
+        parameters={"period": "weekly"},
+        timeout={"attemptDurationSeconds": 60},
+    )
+    assert spec.command == ["echo", "weekly"]
+    assert spec.environment == {"A": "override", "B": "b"}
+    assert (spec.vcpus, spec.memory_mib, spec.read_only, spec.writable_paths) == (0.5, 1024, True, ["/tmp"])
+    assert (spec.user, spec.init, spec.timeout_seconds) == ("1000", True, 60)
+    assert spec.log_stream("t1") == "batch/default/t1"
+    overridden = build_spec(
+        job_definition_name="jd",
+        properties={"image": "i", "command": ["a"]},
+        overrides={"command": ["b"]},
+        parameters={},
+        timeout=None,
+    )
+    assert overridden.command == ["b"]
+    assert overridden.log_group == "/aws/batch/job" and overridden.log_stream("t") == "jd/default/t"
+    assert cpus_for_engine(1000) >= 1 and cpus_for_engine(0.25) == 0.25
+
+
+class FakeSecrets:
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+
+    def get_secret_value(self, SecretId: str, **_: Any) -> dict[str, Any]:
+        if SecretId not in self.values:
+            raise KeyError(f"Secrets Manager can't find the specified secret {SecretId}")
+        return {"SecretString": self.values[SecretId]}
+
+    def get_parameters(self, Names: list[str], **_: Any) -> dict[str, Any]:
+        return {"Parameters": [{"Value": self.values[n]} for n in Names if n in self.values]}
+
+
+def test_secrets_whole_json_key_and_parameter() -> None:
+    fake = FakeSecrets({SECRET: json.dumps({"user": "app", "port": 5432}), "/app/region": "eu"})
+    values = resolve(
+        lambda _: fake,
+        {"WHOLE": SECRET, "USER": f"{SECRET}:user::", "PORT": f"{SECRET}:port::", "REGION": "/app/region"},
+    )
+    assert values == {"WHOLE": json.dumps({"user": "app", "port": 5432}), "USER": "app", "PORT": "5432", "REGION": "eu"}
+
+
+def test_unreadable_secret_gives_aws_reason() -> None:
+    with pytest.raises(ResourceInitializationError) as caught:
+        resolve(lambda _: FakeSecrets({}), {"PW": SECRET})
+    assert str(caught.value).startswith(
+        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: "
+        "unable to retrieve secret from asm"
+    )
+    with pytest.raises(ResourceInitializationError, match="invalid parameters: /missing"):
+        resolve(lambda _: FakeSecrets({}), {"X": "/missing"})
+
+
+STATE = {
+    "resources": [
+        {
+            "module": 'module.batch.module.job["report"]',
+            "mode": "managed",
+            "type": "aws_batch_job_definition",
+            "name": "this",
+            "instances": [{"attributes": {"name": "acme-report"}}],
+        },
+        {
+            "module": 'module.batch.module.job["cleanup"]',
+            "mode": "managed",
+            "type": "aws_batch_job_definition",
+            "name": "this",
+            "instances": [{"attributes": {"name": "acme-cleanup"}}],
+        },
+    ]
+}
+
+
+def test_image_option_maps_job_keys_names_and_star() -> None:
+    assert parse(["report=reports:dev", "*=base:1"]) == {"report": "reports:dev", "*": "base:1"}
+    resolved = resolve_images({"*": "base:1", "report": "reports:dev"}, STATE)
+    assert resolved == {"acme-report": "reports:dev", "acme-cleanup": "base:1"}
+    assert resolve_images({"acme-cleanup": "c:1"}, STATE) == {"acme-cleanup": "c:1"}
+
+
+def test_image_option_bad_input_messages() -> None:
+    with pytest.raises(ImageMapError) as caught:
+        parse(["report"])
+    assert str(caught.value) == "--image 'report': expected JOB=IMAGE (e.g. --image report=reports:dev)"
+    with pytest.raises(ImageMapError) as caught:
+        resolve_images({"nightly": "x:1"}, STATE)
+    assert str(caught.value) == (
+        "--image nightly=x:1: no job 'nightly' in the applied configuration (jobs: cleanup, report)"
+    )
+
+
+def test_cli_refuses_a_bad_image_argument_before_doing_anything() -> None:
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "batch_harness.cli", "e2e", "examples/minimal", "--image", "report"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "--image 'report': expected JOB=IMAGE (e.g. --image report=reports:dev)" in result.stderr

@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 JOBS   ?= 4
+# Scheduled jobs of the plan-time benchmark (make bench PLAN_JOBS="100 1000")
+PLAN_JOBS ?= 100
 STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint fmt posture bench clean
@@ -36,7 +38,7 @@ posture: $(STAMP)
 	$(BIN)/batch-harness posture
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --plan-jobs $(PLAN_JOBS)
 
 clean:
 	rm -rf $(VENV) .batch-harness reports .pytest_cache

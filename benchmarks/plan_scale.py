@@ -248,9 +248,13 @@ def jobs(n: int) -> dict[str, dict[str, object]]:
     }
 
 
-def write_config(root: Path, n: int, flat: bool) -> Path:
+def write_config(root: Path, n: int, flat: bool, module: Path = REPO) -> Path:
+    """The module config (calling ``module``) or the flat one, with N jobs, in ``root``."""
     root.mkdir(parents=True, exist_ok=True)
-    body = FLAT_ROOT % {"account": ACCOUNT, "kms": KMS_KEY} if flat else MODULE_ROOT % {"module": REPO, "kms": KMS_KEY}
+    if flat:
+        body = FLAT_ROOT % {"account": ACCOUNT, "kms": KMS_KEY}
+    else:
+        body = MODULE_ROOT % {"module": module, "kms": KMS_KEY}
     (root / "main.tf").write_text(PROVIDERS + body)
     (root / "jobs.tf.json").write_text(json.dumps({"locals": {"jobs": jobs(n)}}))
     return root
@@ -267,6 +271,7 @@ class PlanTiming:
 
 
 def time_plan(root: Path, env: dict[str, str]) -> PlanTiming:
+    """Wall time of `terraform plan` (and `show -json`, to count what it planned)."""
     runner = TerraformRunner(root, env=env, offline_provider=True)
     runner.init()
     started = time.perf_counter()
@@ -275,10 +280,10 @@ def time_plan(root: Path, env: dict[str, str]) -> PlanTiming:
     return PlanTiming(seconds, len(plan.planned_resources))
 
 
-def compare(n: int, env: dict[str, str]) -> dict[str, PlanTiming]:
+def compare(n: int, env: dict[str, str], module: Path = REPO) -> dict[str, PlanTiming]:
     """Plan both configs for N jobs in one run, module first."""
     with tempfile.TemporaryDirectory(prefix=f"plan-scale-{n}-") as tmp:
         return {
-            "module": time_plan(write_config(Path(tmp) / "module", n, flat=False), env),
+            "module": time_plan(write_config(Path(tmp) / "module", n, flat=False, module=module), env),
             "flat": time_plan(write_config(Path(tmp) / "flat", n, flat=True), env),
         }

@@ -1,7 +1,8 @@
 """Side-by-side benchmarks; ratios are measured in one run, alternating the contenders.
 
-    .venv/bin/python benchmarks/run.py            # permission checks (seconds)
-    .venv/bin/python benchmarks/run.py --full     # + discarding an account vs terraform destroy (minutes)
+    .venv/bin/python benchmarks/run.py                  # permission checks; plan of 100 jobs vs flat (a minute)
+    .venv/bin/python benchmarks/run.py --plan-jobs 1000 # plan time at 1,000 scheduled jobs (several minutes)
+    .venv/bin/python benchmarks/run.py --full           # + discarding an account vs terraform destroy (minutes)
 
 Not part of `pytest tests/`: timings on shared 2-core machines are noisy, so nothing asserts them.
 """
@@ -16,6 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from plan_scale import compare as compare_plans
 from rich.console import Console
 from rich.table import Table
 
@@ -24,6 +26,8 @@ from batch_harness.iam import Request, evaluate
 from batch_harness.terraform import TerraformRunner, copy_config
 
 REPO = Path(__file__).resolve().parent.parent
+# Shared with the test suite: `init` links the provider instead of copying it.
+PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
 QUEUE = "arn:aws:batch:us-east-1:123456789012:job-queue/bench"
 POLICY = {
     "Version": "2012-10-17",
@@ -83,6 +87,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--full", action="store_true", help="also apply examples/minimal twice (~5 min)")
+    parser.add_argument(
+        "--plan-jobs",
+        type=int,
+        nargs="*",
+        default=[100],
+        metavar="N",
+        help="plan the module with N scheduled jobs and a flat config of the same resources (default 100; 0 skips)",
+    )
     args = parser.parse_args()
 
     results: list[tuple[str, dict[str, list[float]]]] = []
@@ -90,6 +102,9 @@ def main() -> None:
         results.append(("permission check, one SubmitJob question", permission_checks(account, args.rounds)))
     if args.full:
         results.append(("removing an applied examples/minimal", discard_vs_destroy("minimal")))
+
+    plan_env = {"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE)}
+    plans = [(n, compare_plans(n, plan_env)) for n in args.plan_jobs if n > 0]
 
     table = Table(title="batch-harness benchmarks (medians; ratio vs the first row of each group)")
     for column in ("benchmark", "contender", "n", "median", "ratio"):
@@ -101,6 +116,22 @@ def main() -> None:
             table.add_row(title, contender, str(len(values)), f"{median * 1000:.2f} ms", f"{median / baseline:.1f}x")
             title = ""
     Console().print(table)
+    if plans:
+        plan_table = Table(title="plan time per planned resource: the module vs a flat config (ratio vs flat)")
+        for column in ("jobs", "config", "resources", "plan", "per resource", "ratio"):
+            plan_table.add_column(column, justify="left" if column == "config" else "right")
+        for n, timings in plans:
+            flat = timings["flat"].per_resource_ms
+            for name, timing in timings.items():
+                plan_table.add_row(
+                    str(n),
+                    name,
+                    str(timing.resources),
+                    f"{timing.seconds:.1f} s",
+                    f"{timing.per_resource_ms:.1f} ms",
+                    f"{timing.per_resource_ms / flat:.2f}x",
+                )
+        Console().print(plan_table)
 
 
 if __name__ == "__main__":

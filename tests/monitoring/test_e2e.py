@@ -185,8 +185,8 @@ def test_success_metric_filter_counts_the_success_not_the_failure(stack, failed,
     assert metric_filter_matches(jobs["filterPattern"], json.dumps(failed)) is False
     transformation = jobs["metricTransformations"][0]
     published = metric_filter_dimensions(transformation["dimensions"], json.dumps(succeeded))
-    nightly = stack.outputs["missed_run_alarms"]["job/report/nightly"]
-    weekly = stack.outputs["missed_run_alarms"]["job/report/weekly"]
+    nightly = stack.outputs["missed_run_alarms"]["report/nightly"]
+    weekly = stack.outputs["missed_run_alarms"]["report/weekly"]
     assert transformation["metricName"] == nightly["metric_name"]
     assert published == nightly["dimensions"]
     assert published != weekly["dimensions"]  # another schedule's run
@@ -201,7 +201,7 @@ def test_every_schedule_has_a_missed_run_alarm_on_the_topic(stack):
     alarms = stack.client("cloudwatch").describe_alarms(AlarmNamePrefix="mone2e-")["MetricAlarms"]
     by_name = {a["AlarmName"]: a for a in alarms}
     assert sorted(by_name) == sorted(stack.outputs["alarm_names"])
-    for key in ("job/report/nightly", "job/report/weekly"):
+    for key in ("report/nightly", "report/weekly"):
         alarm = by_name[stack.outputs["missed_run_alarms"][key]["name"]]
         assert alarm["AlarmActions"] == [topic], key
         assert alarm["Namespace"] == "ScheduledBatch/mone2e"
@@ -277,7 +277,7 @@ def test_pipeline_alarms_and_history(stack):
     filters = logs.describe_metric_filters(logGroupName=group, filterNamePrefix="mone2e-pipelines-succeeded")
     transformation = filters["metricFilters"][0]["metricTransformations"][0]
     assert metric_filter_matches(filters["metricFilters"][0]["filterPattern"], json.dumps(logged)) is True
-    summary = stack.outputs["missed_run_alarms"]["pipeline/weekly/sunday"]
+    summary = stack.outputs["missed_run_alarms"]["weekly/sunday"]
     assert summary["mode"] == "heartbeat"
     assert summary["metric_name"] == transformation["metricName"]
     assert metric_filter_dimensions(transformation["dimensions"], json.dumps(logged)) == summary["dimensions"]

@@ -40,8 +40,8 @@ locals {
   }
   queue_fair_share = { for q, v in local.job_queues : q => v.fair_share != null }
 
-  # The collections the wiring plans from. Empty while the input breaks a rule of
-  # validations.tf: the plan then stops with that rule's message alone, not with follow-up
+  # The collections the wiring plans from. Empty while a reference between the inputs is broken
+  # (local.input_valid): the plan then stops with that rule's message alone, not with follow-up
   # errors of lookups into what is missing.
   jobs = {
     for k, v in var.jobs : k => merge(v, {

@@ -15,10 +15,7 @@ locals {
 
   batch_arn_prefix = "arn:${local.partition}:batch:${local.region}:${local.account_id}"
 
-  # Built from the name like the job targets below, so schedule role policies are known at plan
-  # time whenever the account is (depends_on orders the schedules after the queue).
   dead_letter_queue_name = "${var.name}-schedule-dlq"
-  dead_letter_queue_arn  = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dead_letter_queue_name}"
 
   # What a schedule or state machine needs to submit each job. The ARNs are built from the
   # (fixed) names, so policies and inputs are known at plan time whenever the account is.
@@ -218,13 +215,11 @@ locals {
   # below are built from these names: known at plan time (the names are configured), and each
   # schedule waits for exactly its own queue, job definition or state machine. (A module-wide
   # depends_on made every schedule wait on every job, and plan time grow with jobs x schedules.)
-  job_queue_names      = { for k, m in module.job_queue : k => m.name }
-  job_definition_names = { for k, m in module.job : k => m.job_definition_name }
-  state_machine_names  = { for k, m in module.pipeline : k => m.name }
-  schedule_group_ref   = try(module.schedule_group[0].name, local.schedule_group_name)
-  dead_letter_queue_ref = (
-    "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${module.dead_letter_queue.name}"
-  )
+  job_queue_names       = { for k, m in module.job_queue : k => m.name }
+  job_definition_names  = { for k, m in module.job : k => m.job_definition_name }
+  state_machine_names   = { for k, m in module.pipeline : k => m.name }
+  schedule_group_ref    = try(module.schedule_group[0].name, local.schedule_group_name)
+  dead_letter_queue_arn = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${module.dead_letter_queue.name}"
 
   # Every schedule of the stack, a job's or a pipeline's, as the schedule module takes it; keyed
   # "<job>/<schedule>" or "<pipeline>/<schedule>" (the validations keep the two apart).
@@ -290,7 +285,7 @@ module "schedule" {
   state_machine_arn  = each.value.state_machine_arn
   execution_input    = coalesce(each.value.execution_input, "{}")
 
-  dead_letter_queue_arn           = local.dead_letter_queue_ref
+  dead_letter_queue_arn           = local.dead_letter_queue_arn
   dead_letter_queue_kms_key_arn   = local.kms_key_arn
   retry_maximum_attempts          = var.schedule_retry_policy.maximum_retry_attempts
   retry_maximum_event_age_seconds = var.schedule_retry_policy.maximum_event_age_seconds

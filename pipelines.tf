@@ -6,7 +6,7 @@
 ################################################################################
 
 locals {
-  # (Empty while the input breaks a rule of validations.tf, like local.jobs.)
+  # (Empty while a reference between the inputs is broken, like local.jobs.)
   pipelines = {
     for p, pl in var.pipelines : p => {
       name      = "${var.name}-${p}"

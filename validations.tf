@@ -764,9 +764,7 @@ locals {
 ################################################################################
 
 locals {
-  # Every problem of the input, in the order of the checks below. While there is any, the
-  # wiring plans nothing (local.jobs and the other collections are empty), so a bad input
-  # reports its rule's message alone, not follow-up errors of lookups into what is missing.
+  # Every problem of the input, in the order of the checks below.
   input_problems = concat(
     local.compute_environment_key_errors,
     local.compute_environment_type_errors,
@@ -846,7 +844,20 @@ locals {
     local.schedule_errors.job,
     local.schedule_errors.pipeline,
   )
-  input_valid = length(local.input_problems) == 0
+  # The references between the collections: the wiring looks them up (a job's queue, a queue's
+  # compute environments, a step's job and the steps it runs after). Only these gate it, since
+  # they are known at plan time; other rules may read values known only after apply, and a
+  # gate that is unknown would leave every for_each of the wiring unknown too.
+  input_valid = length(concat(
+    local.job_queue_reference_errors,
+    local.job_queue_missing_errors,
+    local.job_queue_unset_errors,
+    local.pipeline_size_errors,
+    local.pipeline_job_errors,
+    local.pipeline_after_errors,
+    local.pipeline_self_errors,
+    local.pipeline_cycle_errors,
+  )) == 0
 }
 
 # Why not `validation` blocks in variables.tf: Terraform evaluates a variable's validation

@@ -364,10 +364,19 @@ locals {
 
   # Job role: only what is given, and never every action.
   job_policy_statement_errors = flatten([
-    for k, v in var.jobs : flatten([
-      for i, st in v.iam_policy_statements :
-      concat(length(st.actions) > 0 && length(st.resources) > 0 ? [] : ["jobs[${jsonencode(k)}]: iam_policy_statements[${i}] needs at least one action and one resource."], contains(st.actions, "*") ? ["jobs[${jsonencode(k)}]: iam_policy_statements[${i}] allows every action (\"*\"); list the actions the job needs."] : [], contains(["allow", "deny"], lower(st.effect)) ? [] : ["jobs[${jsonencode(k)}]: iam_policy_statements[${i}].effect \"${st.effect}\" is not valid (use Allow or Deny)."])
-    ])
+    for k, v in var.jobs : [
+      for i, st in v.iam_policy_statements : concat(
+        length(st.actions) > 0 && length(st.resources) > 0 ? [] : [
+          "jobs[${jsonencode(k)}]: iam_policy_statements[${i}] needs at least one action and one resource."
+        ],
+        !contains(st.actions, "*") ? [] : [
+          "jobs[${jsonencode(k)}]: iam_policy_statements[${i}] allows every action (\"*\"); list the actions the job needs."
+        ],
+        contains(["allow", "deny"], lower(st.effect)) ? [] : [
+          "jobs[${jsonencode(k)}]: iam_policy_statements[${i}].effect \"${st.effect}\" is not valid (use Allow or Deny)."
+        ],
+      )
+    ]
   ])
   job_policy_arn_errors = flatten([
     for k, v in var.jobs : [
@@ -458,9 +467,28 @@ locals {
       "jobs[${jsonencode(k)}]: the job definition name \"${var.name}-${k}\" exceeds Batch's 128 characters (shorten the job key or var.name)."
     ]
   ])
+  # A network-isolated job gets its own queue and copies of the queue's compute environments.
+  job_isolated_names = {
+    for k, v in var.jobs : k => {
+      queue   = "${var.name}-${k}-${try(coalesce(v.queue, local.default_queue_key), "")}"
+      ce_keys = try(local.job_queues[try(coalesce(v.queue, local.default_queue_key), "")].compute_environments, [])
+    } if v.network != null
+  }
+  shared_queue_names = [for q in keys(local.job_queues) : "${var.name}-${q}"]
   job_isolated_name_errors = flatten([
-    for k, v in var.jobs :
-    v.network == null ? [] : concat(length("${var.name}-${k}-${try(coalesce(v.queue, local.default_queue_key), "")}") <= 128 ? [] : ["jobs[${jsonencode(k)}]: the name of its network-isolated queue \"${var.name}-${k}-${try(coalesce(v.queue, local.default_queue_key), "")}\" exceeds Batch's 128 characters (shorten the job key)."], [for ce in try(local.job_queues[try(coalesce(v.queue, local.default_queue_key), "")].compute_environments, []) : "jobs[${jsonencode(k)}]: the name of its network-isolated compute environment \"${var.name}-${k}-${ce}-<26 characters>\" exceeds Batch's 128 characters (shorten the job key)." if length("${var.name}-${k}-${ce}-") + 26 > 128], contains([for q in keys(local.job_queues) : "${var.name}-${q}"], "${var.name}-${k}-${try(coalesce(v.queue, local.default_queue_key), "")}") ? ["jobs[${jsonencode(k)}]: its network-isolated queue would be named \"${var.name}-${k}-${try(coalesce(v.queue, local.default_queue_key), "")}\", which job_queues already uses; rename the job or the queue."] : [])
+    for k, n in local.job_isolated_names : concat(
+      length(n.queue) <= 128 ? [] : [
+        "jobs[${jsonencode(k)}]: the name of its network-isolated queue \"${n.queue}\" exceeds Batch's 128 characters (shorten the job key)."
+      ],
+      [
+        for ce in n.ce_keys :
+        "jobs[${jsonencode(k)}]: the name of its network-isolated compute environment \"${var.name}-${k}-${ce}-<26 characters>\" exceeds Batch's 128 characters (shorten the job key)."
+        if length("${var.name}-${k}-${ce}-") + 26 > 128
+      ],
+      !contains(local.shared_queue_names, n.queue) ? [] : [
+        "jobs[${jsonencode(k)}]: its network-isolated queue would be named \"${n.queue}\", which job_queues already uses; rename the job or the queue."
+      ],
+    )
   ])
 
   # Role names of jobs and their schedules, each counted once (grouped by name, not compared
@@ -476,11 +504,13 @@ locals {
   ]
 
   # Batch quotas (fixed, per Region): 50 compute environments and 50 job queues.
-  job_compute_environment_quota_errors = length(var.compute_environments) + sum(concat([0], [for k, v in var.jobs : length(try(local.job_queues[try(coalesce(v.queue, local.default_queue_key), "")].compute_environments, [])) if v.network != null])) <= 50 ? [] : [
-    "jobs: ${length([for k, v in var.jobs : k if v.network != null])} network-isolated jobs need ${length(var.compute_environments) + sum(concat([0], [for k, v in var.jobs : length(try(local.job_queues[try(coalesce(v.queue, local.default_queue_key), "")].compute_environments, [])) if v.network != null]))} compute environments in total (shared plus per-job copies); Batch allows 50 per Region. Share a security group between jobs or drop network from some."
+  isolated_job_count         = length(local.job_isolated_names)
+  compute_environments_total = length(var.compute_environments) + sum(concat([0], [for n in values(local.job_isolated_names) : length(n.ce_keys)]))
+  job_compute_environment_quota_errors = local.compute_environments_total <= 50 ? [] : [
+    "jobs: ${local.isolated_job_count} network-isolated jobs need ${local.compute_environments_total} compute environments in total (shared plus per-job copies); Batch allows 50 per Region. Share a security group between jobs or drop network from some."
   ]
-  job_queue_quota_errors = length(local.job_queues) + length([for k, v in var.jobs : k if v.network != null]) <= 50 ? [] : [
-    "jobs: ${length(local.job_queues)} queues plus ${length([for k, v in var.jobs : k if v.network != null])} network-isolated job queues exceed Batch's 50 job queues per Region."
+  job_queue_quota_errors = length(local.job_queues) + local.isolated_job_count <= 50 ? [] : [
+    "jobs: ${length(local.job_queues)} queues plus ${local.isolated_job_count} network-isolated job queues exceed Batch's 50 job queues per Region."
   ]
 }
 

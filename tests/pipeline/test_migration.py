@@ -87,7 +87,7 @@ def upgrade_plan(tmp_path_factory: pytest.TempPathFactory) -> PlanResult:
     previous = export_commit(PREVIOUS_LAYOUT, work / "previous")
     with LocalAccount.start() as account:
         root = work / "root"
-        runner(root, previous, account).apply()
+        runner(root, previous, account).apply_with_retry()
         return runner(root, REPO_ROOT, account).plan()
 
 

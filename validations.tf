@@ -798,6 +798,7 @@ locals {
   input_problems = concat(
     local.compute_environment_key_errors,
     local.compute_environment_type_errors,
+    local.compute_environment_ec2_only_errors,
     local.compute_environment_vcpu_errors,
     local.compute_environment_allocation_errors,
     local.compute_environment_bid_errors,
@@ -825,6 +826,8 @@ locals {
     local.job_queue_unset_errors,
     local.job_fargate_vcpu_errors,
     local.job_fargate_memory_errors,
+    local.job_ec2_vcpu_errors,
+    local.job_ec2_memory_errors,
     local.job_gpu_errors,
     local.job_ephemeral_storage_errors,
     local.job_architecture_errors,

@@ -27,12 +27,21 @@ PREVIOUS_LAYOUT = "beded95fd2d1566607bc1e690a55c8b8626f935e"
 IMAGE = "public.ecr.aws/docker/library/busybox:stable"
 
 ROOT = """\
+resource "aws_vpc" "this" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "private" {
+  vpc_id     = aws_vpc.this.id
+  cidr_block = "10.0.1.0/24"
+}
+
 module "batch" {
   source = "%(module)s"
 
   name       = "mig"
-  vpc_id     = "vpc-0123456789abcdef0"
-  subnet_ids = ["subnet-0123456789abcdef0"]
+  vpc_id     = aws_vpc.this.id
+  subnet_ids = [aws_subnet.private.id]
   monitoring = { enabled = false }
 
   jobs = {

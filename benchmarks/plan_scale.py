@@ -11,6 +11,7 @@ ratio says what the module adds per resource.
 from __future__ import annotations
 
 import json
+import resource
 import tempfile
 import time
 from dataclasses import dataclass
@@ -263,21 +264,32 @@ def write_config(root: Path, n: int, flat: bool, module: Path = REPO) -> Path:
 @dataclass(frozen=True)
 class PlanTiming:
     seconds: float
+    cpu_seconds: float  # Terraform's and the provider's, robust to a busy shared machine
     resources: int
 
     @property
     def per_resource_ms(self) -> float:
         return self.seconds * 1000 / max(self.resources, 1)
 
+    @property
+    def cpu_per_resource_ms(self) -> float:
+        return self.cpu_seconds * 1000 / max(self.resources, 1)
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of every finished child process (and theirs: the provider under Terraform)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
 
 def time_plan(root: Path, env: dict[str, str]) -> PlanTiming:
     """Wall time of `terraform plan` (and `show -json`, to count what it planned)."""
     runner = TerraformRunner(root, env=env, offline_provider=True)
     runner.init()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), children_cpu_seconds()
     plan = runner.plan()
-    seconds = time.perf_counter() - started
-    return PlanTiming(seconds, len(plan.planned_resources))
+    seconds, cpu_seconds = time.perf_counter() - started, children_cpu_seconds() - cpu_started
+    return PlanTiming(seconds, cpu_seconds, len(plan.planned_resources))
 
 
 def compare(n: int, env: dict[str, str], module: Path = REPO) -> dict[str, PlanTiming]:

@@ -117,11 +117,23 @@ def main() -> None:
             title = ""
     Console().print(table)
     if plans:
-        plan_table = Table(title="plan time per planned resource: the module vs a flat config (ratio vs flat)")
-        for column in ("jobs", "config", "resources", "plan", "per resource", "ratio"):
+        plan_table = Table(title="plan time per planned resource: the module vs a flat config (ratios vs flat)")
+        columns = (
+            "jobs",
+            "config",
+            "resources",
+            "plan",
+            "per resource",
+            "ratio",
+            "CPU",
+            "CPU per resource",
+            "CPU ratio",
+        )
+
+        for column in columns:
             plan_table.add_column(column, justify="left" if column == "config" else "right")
         for n, timings in plans:
-            flat = timings["flat"].per_resource_ms
+            flat, flat_cpu = timings["flat"].per_resource_ms, timings["flat"].cpu_per_resource_ms
             for name, timing in timings.items():
                 plan_table.add_row(
                     str(n),
@@ -130,6 +142,9 @@ def main() -> None:
                     f"{timing.seconds:.1f} s",
                     f"{timing.per_resource_ms:.1f} ms",
                     f"{timing.per_resource_ms / flat:.2f}x",
+                    f"{timing.cpu_seconds:.1f} s",
+                    f"{timing.cpu_per_resource_ms:.1f} ms",
+                    f"{timing.cpu_per_resource_ms / flat_cpu:.2f}x",
                 )
         Console().print(plan_table)
 

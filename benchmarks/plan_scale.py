@@ -48,7 +48,9 @@ module "batch" {
 }
 """
 
-# What the module creates for N jobs with one schedule each, written out by hand.
+# What the module creates for N jobs with one schedule each, written out by hand. Per-job
+# resources refer to each other by name, never as `resource[each.key]`: such a reference makes
+# Terraform evaluate every instance of the resource for every instance that refers to it.
 FLAT_ROOT = """\
 locals {
   prefix = "arn:aws:batch:us-east-1:%(account)s"
@@ -146,13 +148,13 @@ resource "aws_iam_role" "execution" {
 resource "aws_iam_role_policy" "execution" {
   for_each = local.jobs
   name     = "execution"
-  role     = aws_iam_role.execution[each.key].id
+  role     = "bench-${each.key}-exec"
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
       Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      Resource = ["${aws_cloudwatch_log_group.job[each.key].arn}:log-stream:*"]
+      Resource = ["arn:aws:logs:us-east-1:%(account)s:log-group:/aws/batch/bench/${each.key}:log-stream:*"]
     }]
   })
 }
@@ -187,7 +189,7 @@ resource "aws_iam_role" "schedule" {
 resource "aws_iam_role_policy" "schedule" {
   for_each = local.jobs
   name     = "target"
-  role     = aws_iam_role.schedule[each.key].id
+  role     = "bench-${each.key}-daily-sched"
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -208,7 +210,7 @@ resource "aws_scheduler_schedule" "this" {
   }
   target {
     arn      = "arn:aws:scheduler:::aws-sdk:batch:submitJob"
-    role_arn = aws_iam_role.schedule[each.key].arn
+    role_arn = "${local.role}/bench-${each.key}-daily-sched"
     input = jsonencode({
       JobName       = "bench-${each.key}-daily"
       JobQueue      = aws_batch_job_queue.default.arn

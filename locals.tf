@@ -40,7 +40,9 @@ locals {
   }
   queue_fair_share = { for q, v in local.job_queues : q => v.fair_share != null }
 
-  # (Lookups tolerate invalid references: the variable validations report those.)
+  # The collections the wiring plans from. Empty while a reference between the inputs is broken
+  # (local.input_valid): the plan then stops with that rule's message alone, not with follow-up
+  # errors of lookups into what is missing.
   jobs = {
     for k, v in var.jobs : k => merge(v, {
       queue_key = try(coalesce(v.queue, local.default_queue_key), null)
@@ -48,14 +50,14 @@ locals {
       isolated  = v.network != null
       # Key of the queue the job is submitted to: its own copy when network-isolated.
       queue_ref = try(v.network != null ? "${k}/${coalesce(v.queue, local.default_queue_key)}" : coalesce(v.queue, local.default_queue_key), null)
-    })
+    }) if local.input_valid
   }
   isolated_jobs = { for k, v in local.jobs : k => v if v.isolated }
 
   # Shared environments plus, for every network-isolated job, a copy of each environment of its
   # queue that uses the job's own security group.
   compute_environments = merge(
-    { for k, v in var.compute_environments : k => { config = v, name = "${var.name}-${k}", job = "" } },
+    { for k, v in var.compute_environments : k => { config = v, name = "${var.name}-${k}", job = "" } if local.input_valid },
     merge([
       for jk, j in local.isolated_jobs : {
         for ce in try(local.job_queues[j.queue_key].compute_environments, []) : "${jk}/${ce}" => {
@@ -72,7 +74,7 @@ locals {
         config               = v
         name                 = "${var.name}-${q}"
         compute_environments = v.compute_environments
-      }
+      } if local.input_valid
     },
     {
       for jk, j in local.isolated_jobs : j.queue_ref => {
@@ -85,7 +87,7 @@ locals {
 
   schedule_group_name = var.name
   schedules = merge([
-    for jk, j in var.jobs : {
+    for jk, j in local.jobs : {
       for sk, s in j.schedules : "${jk}/${sk}" => merge(s, {
         job      = jk
         schedule = sk

@@ -16,10 +16,7 @@ locals {
 
   batch_arn_prefix = "arn:${local.partition}:batch:${local.region}:${local.account_id}"
 
-  # Built from the name like the job targets below, so schedule role policies are known at plan
-  # time whenever the account is (depends_on orders the schedules after the queue).
   dead_letter_queue_name = "${var.name}-schedule-dlq"
-  dead_letter_queue_arn  = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dead_letter_queue_name}"
 
   # What a schedule or state machine needs to submit each job. The ARNs are built from the
   # (fixed) names, so policies and inputs are known at plan time whenever the account is.
@@ -214,41 +211,84 @@ module "schedule_group" {
   tags = var.tags
 }
 
+locals {
+  # Names of what schedules start, read once from the modules that create them. The target ARNs
+  # below are built from these names: known at plan time (the names are configured), and each
+  # schedule waits for exactly its own queue, job definition or state machine. (A module-wide
+  # depends_on made every schedule wait on every job, and plan time grow with jobs x schedules.)
+  job_queue_names       = { for k, m in module.job_queue : k => m.name }
+  job_definition_names  = { for k, m in module.job : k => m.job_definition_name }
+  state_machine_names   = { for k, m in module.pipeline : k => m.name }
+  schedule_group_ref    = try(module.schedule_group[0].name, local.schedule_group_name)
+  dead_letter_queue_arn = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${module.dead_letter_queue.name}"
+
+  # Every schedule of the stack, a job's or a pipeline's, as the schedule module takes it; keyed
+  # "<job>/<schedule>" or "<pipeline>/<schedule>" (the validations keep the two apart).
+  schedule_calls = merge(
+    {
+      for k, s in local.schedules : k => {
+        spec               = s
+        description        = coalesce(s.description, "${var.name}: submit job ${s.job} (${s.schedule})")
+        target_type        = "batch"
+        job_queue_arn      = "${local.batch_arn_prefix}:job-queue/${local.job_queue_names[local.job_targets[s.job].job_queue_key]}"
+        job_definition_arn = "${local.batch_arn_prefix}:job-definition/${local.job_definition_names[s.job]}"
+        share_identifier   = local.job_targets[s.job].share_identifier
+        state_machine_arn  = null
+        execution_input    = null
+        tags               = merge(var.tags, var.jobs[s.job].tags)
+      }
+    },
+    {
+      for k, s in local.pipeline_schedules : k => {
+        spec               = s
+        description        = coalesce(s.description, "${var.name}: start pipeline ${s.pipeline} (${s.schedule})")
+        target_type        = "step_functions"
+        job_queue_arn      = null
+        job_definition_arn = null
+        share_identifier   = null
+        state_machine_arn = (
+          "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.state_machine_names[s.pipeline]}"
+        )
+        execution_input = s.execution_input
+        tags            = merge(var.tags, var.pipelines[s.pipeline].tags)
+      }
+    },
+  )
+}
+
 module "schedule" {
   source   = "./modules/schedule"
-  for_each = local.schedules
+  for_each = local.schedule_calls
 
-  name        = each.value.name
-  role_name   = "${each.value.name}-sched"
+  name        = each.value.spec.name
+  role_name   = "${each.value.spec.name}-sched"
   backend     = var.schedule_backend
-  group_name  = local.schedule_group_name
+  group_name  = local.schedule_group_ref
   partition   = local.partition
   region      = local.region
   account_id  = local.account_id
-  description = coalesce(each.value.description, "${var.name}: submit job ${each.value.job} (${each.value.schedule})")
+  description = each.value.description
 
-  expression              = each.value.expression
-  timezone                = each.value.timezone
-  flexible_window_minutes = each.value.flexible_window_minutes
-  start_date              = each.value.start_date
-  end_date                = each.value.end_date
-  enabled                 = each.value.enabled
+  expression              = each.value.spec.expression
+  timezone                = each.value.spec.timezone
+  flexible_window_minutes = each.value.spec.flexible_window_minutes
+  start_date              = each.value.spec.start_date
+  end_date                = each.value.spec.end_date
+  enabled                 = each.value.spec.enabled
 
-  target_type        = "batch"
-  job_queue_arn      = local.job_targets[each.value.job].job_queue_arn
-  job_definition_arn = local.job_targets[each.value.job].job_definition_arn
-  job_name           = each.value.name
-  parameters         = each.value.parameters
-  command            = each.value.command
-  share_identifier   = local.job_targets[each.value.job].share_identifier
+  target_type        = each.value.target_type
+  job_queue_arn      = each.value.job_queue_arn
+  job_definition_arn = each.value.job_definition_arn
+  job_name           = each.value.target_type == "batch" ? each.value.spec.name : null
+  parameters         = each.value.target_type == "batch" ? each.value.spec.parameters : {}
+  command            = each.value.target_type == "batch" ? each.value.spec.command : null
+  share_identifier   = each.value.share_identifier
+  state_machine_arn  = each.value.state_machine_arn
+  execution_input    = coalesce(each.value.execution_input, "{}")
 
   dead_letter_queue_arn           = local.dead_letter_queue_arn
   dead_letter_queue_kms_key_arn   = local.kms_key_arn
   retry_maximum_attempts          = var.schedule_retry_policy.maximum_retry_attempts
   retry_maximum_event_age_seconds = var.schedule_retry_policy.maximum_event_age_seconds
-  tags                            = merge(var.tags, var.jobs[each.value.job].tags)
-
-  # The target and dead-letter ARNs above are built from names; the queue, job definition,
-  # dead-letter queue and group must exist before a schedule can fire.
-  depends_on = [module.job_queue, module.job, module.dead_letter_queue, module.schedule_group]
+  tags                            = each.value.tags
 }

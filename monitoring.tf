@@ -9,7 +9,7 @@ locals {
   monitored_job_queue_arns = [for q in values(local.queues) : "${local.batch_arn_prefix}:job-queue/${q.name}"]
 
   # One missed-run check per job schedule. A run counts when the job the schedule submits (its
-  # job name and the job's definition) SUCCEEDED. Runtime allowance: the timeout of every attempt.
+  # job name, unique in the stack) SUCCEEDED. Runtime allowance: the timeout of every attempt.
   job_missed_run_checks = {
     for key, s in local.schedules : "job/${key}" => {
       kind                      = "job"
@@ -22,7 +22,6 @@ locals {
       expected_interval_minutes = s.expected_interval_minutes
       runtime_minutes           = ceil(var.jobs[s.job].timeout_seconds * var.jobs[s.job].retry.attempts / 60)
       job_name                  = s.name
-      job_definition_arn_prefix = local.job_targets[s.job].job_definition_arn
       state_machine_arn         = null
     }
   }
@@ -47,9 +46,8 @@ locals {
           ceil(try(var.jobs[step.job].timeout_seconds * var.jobs[step.job].retry.attempts, 0) / 60)
         ]))
       )
-      job_name                  = null
-      job_definition_arn_prefix = null
-      state_machine_arn         = local.pipelines[s.pipeline].arn
+      job_name          = null
+      state_machine_arn = local.pipelines[s.pipeline].arn
     }
   }
 }

@@ -66,26 +66,28 @@ output "job_queue_arn_by_job" {
 ################################################################################
 
 output "schedule_arns" {
-  description = "Schedule (Scheduler) or rule (EventBridge) ARN by \"<job>/<schedule>\"."
+  description = "Schedule (Scheduler) or rule (EventBridge) ARN of every job and pipeline schedule, by \"<job>/<schedule>\" or \"<pipeline>/<schedule>\"."
   value       = { for k, m in module.schedule : k => m.arn }
 }
 
 output "schedule_role_arns" {
-  description = "ARN of each schedule's own role by \"<job>/<schedule>\"."
+  description = "ARN of each schedule's own role (keys as schedule_arns)."
   value       = { for k, m in module.schedule : k => m.role_arn }
 }
 
 output "schedules" {
-  description = "Every job schedule by \"<job>/<schedule>\": job, name, backend, expression, timezone, enabled, expected_interval_minutes."
+  description = "Every schedule (keys as schedule_arns): kind (job or pipeline), job or pipeline, name, backend, expression, timezone, enabled, expected_interval_minutes."
   value = {
-    for k, s in local.schedules : k => {
-      job                       = s.job
-      name                      = s.name
-      backend                   = s.backend
-      expression                = s.expression
-      timezone                  = s.timezone
-      enabled                   = s.enabled
-      expected_interval_minutes = s.expected_interval_minutes
+    for k, c in local.schedule_calls : k => {
+      kind                      = c.target_type == "batch" ? "job" : "pipeline"
+      job                       = try(c.spec.job, null)
+      pipeline                  = try(c.spec.pipeline, null)
+      name                      = c.spec.name
+      backend                   = var.schedule_backend
+      expression                = c.spec.expression
+      timezone                  = c.spec.timezone
+      enabled                   = c.spec.enabled
+      expected_interval_minutes = c.spec.expected_interval_minutes
     }
   }
 }
@@ -134,8 +136,10 @@ output "sns_topic_arn" {
 }
 
 output "missed_run_alarms" {
-  description = "\"job/<job>/<schedule>\" (and \"pipeline/<pipeline>/<schedule>\") => its missed-run alarm: name, arn, mode (window: no success within interval + slack; heartbeat: a due run did not succeed within the slack), interval_minutes, window_minutes, metric_name."
-  value       = try(module.monitoring[0].missed_run_alarms, {})
+  description = "Missed-run alarm of every schedule (keys as schedule_arns): name, arn, mode (window: no success within interval + slack; heartbeat: a due run did not succeed within the slack), interval_minutes, window_minutes, metric_name, dimensions."
+  value = {
+    for k, alarm in try(module.monitoring[0].missed_run_alarms, {}) : replace(k, "/^(job|pipeline)[/]/", "") => alarm
+  }
 }
 
 output "alarm_arns" {
@@ -188,25 +192,14 @@ output "state_machine_arns" {
 }
 
 output "pipelines" {
-  description = "Every pipeline by key: state_machine_arn, state_machine_name, role_arn, log_group_name, steps (step => job, Batch job name, after) and schedules (\"<schedule>\" => arn, name, expression, timezone, enabled, expected_interval_minutes)."
+  description = "Every pipeline by key: state_machine_name, role_arn, log_group_name and steps (step => job, Batch job name, after). Its ARN is in state_machine_arns, its schedules in schedule_arns and schedules."
   value = {
     for p, m in module.pipeline : p => {
-      state_machine_arn  = m.arn
       state_machine_name = m.name
       role_arn           = m.role_arn
       log_group_name     = m.log_group_name
       steps = {
         for s, st in local.pipelines[p].steps : s => { job = st.job, job_name = st.job_name, after = st.after }
-      }
-      schedules = {
-        for key, sch in module.pipeline_schedule : local.pipeline_schedules[key].schedule => {
-          arn                       = sch.arn
-          name                      = local.pipeline_schedules[key].name
-          expression                = local.pipeline_schedules[key].expression
-          timezone                  = local.pipeline_schedules[key].timezone
-          enabled                   = local.pipeline_schedules[key].enabled
-          expected_interval_minutes = local.pipeline_schedules[key].expected_interval_minutes
-        } if local.pipeline_schedules[key].pipeline == p
       }
     }
   }

@@ -6,7 +6,7 @@
 ################################################################################
 
 locals {
-  # (Lookups tolerate invalid references: the variable validations report those.)
+  # (Empty while a reference between the inputs is broken, like local.jobs.)
   pipelines = {
     for p, pl in var.pipelines : p => {
       name      = "${var.name}-${p}"
@@ -29,7 +29,7 @@ locals {
           command             = st.command
         }
       }
-    }
+    } if local.input_valid
   }
 
   # What a pipeline schedule sends as execution input. Scheduler fills its context attributes
@@ -58,7 +58,7 @@ locals {
           }),
         "\\u003c", "<"), "\\u003e", ">")
       })
-    }
+    } if local.input_valid
   ]...)
 }
 
@@ -82,39 +82,4 @@ module "pipeline" {
   kms_key_arn            = local.kms_key_arn
   tracing_enabled        = var.pipelines[each.key].tracing_enabled
   tags                   = merge(var.tags, var.pipelines[each.key].tags)
-}
-
-module "pipeline_schedule" {
-  source   = "./modules/schedule"
-  for_each = local.pipeline_schedules
-
-  name        = each.value.name
-  role_name   = "${each.value.name}-sched"
-  backend     = var.schedule_backend
-  group_name  = local.schedule_group_name
-  partition   = local.partition
-  region      = local.region
-  account_id  = local.account_id
-  description = coalesce(each.value.description, "${var.name}: start pipeline ${each.value.pipeline} (${each.value.schedule})")
-
-  expression              = each.value.expression
-  timezone                = each.value.timezone
-  flexible_window_minutes = each.value.flexible_window_minutes
-  start_date              = each.value.start_date
-  end_date                = each.value.end_date
-  enabled                 = each.value.enabled
-
-  target_type       = "step_functions"
-  state_machine_arn = local.pipelines[each.value.pipeline].arn
-  execution_input   = each.value.execution_input
-
-  dead_letter_queue_arn           = local.dead_letter_queue_arn
-  dead_letter_queue_kms_key_arn   = local.kms_key_arn
-  retry_maximum_attempts          = var.schedule_retry_policy.maximum_retry_attempts
-  retry_maximum_event_age_seconds = var.schedule_retry_policy.maximum_event_age_seconds
-  tags                            = merge(var.tags, var.pipelines[each.value.pipeline].tags)
-
-  # The state machine, the jobs it submits, the dead-letter queue and the group must exist
-  # before a schedule can fire.
-  depends_on = [module.pipeline, module.job_queue, module.job, module.dead_letter_queue, module.schedule_group]
 }

@@ -1,8 +1,9 @@
 """Side-by-side benchmarks; ratios are measured in one run, alternating the contenders.
 
-    .venv/bin/python benchmarks/run.py            # permission checks (seconds)
-    .venv/bin/python benchmarks/run.py --full     # + discarding an account vs terraform destroy (minutes)
-    .venv/bin/python benchmarks/run.py --containers  # + e2e of examples/complete: container vs simulated runner
+    .venv/bin/python benchmarks/run.py                  # permission checks; plan of 100 jobs vs flat (a minute)
+    .venv/bin/python benchmarks/run.py --plan-jobs 1000 # plan time at 1,000 scheduled jobs (several minutes)
+    .venv/bin/python benchmarks/run.py --full           # + discarding an account vs terraform destroy (minutes)
+    .venv/bin/python benchmarks/run.py --containers     # + e2e of examples/complete: container vs simulated runner
 
 Not part of `pytest tests/`: timings on shared 2-core machines are noisy, so nothing asserts them.
 """
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from plan_scale import compare as compare_plans
 from rich.console import Console
 from rich.table import Table
 
@@ -31,6 +33,8 @@ from batch_harness.iam import Request, evaluate
 from batch_harness.terraform import TerraformRunner, copy_config
 
 REPO = Path(__file__).resolve().parent.parent
+# Shared with the test suite: `init` links the provider instead of copying it.
+PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
 QUEUE = "arn:aws:batch:us-east-1:123456789012:job-queue/bench"
 POLICY = {
     "Version": "2012-10-17",
@@ -125,6 +129,14 @@ def main() -> None:
         "--containers", action="store_true", help="also e2e examples/complete with each job runner (~10 min)"
     )
     parser.add_argument("--e2e-rounds", type=int, default=1, help="rounds of --containers (default 1)")
+    parser.add_argument(
+        "--plan-jobs",
+        type=int,
+        nargs="*",
+        default=[100],
+        metavar="N",
+        help="plan the module with N scheduled jobs and a flat config of the same resources (default 100; 0 skips)",
+    )
     args = parser.parse_args()
 
     results: list[tuple[str, dict[str, list[float]]]] = []
@@ -134,6 +146,9 @@ def main() -> None:
         results.append(("removing an applied examples/minimal", discard_vs_destroy("minimal")))
     if args.containers:
         results.append(("e2e of examples/complete", container_vs_simulated("complete", args.e2e_rounds)))
+
+    plan_env = {"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE)}
+    plans = [(n, compare_plans(n, plan_env)) for n in args.plan_jobs if n > 0]
 
     table = Table(title="batch-harness benchmarks (medians; ratio vs the first row of each group)")
     for column in ("benchmark", "contender", "n", "median", "ratio"):
@@ -145,6 +160,37 @@ def main() -> None:
             table.add_row(title, contender, str(len(values)), _duration(median), f"{median / baseline:.1f}x")
             title = ""
     Console().print(table)
+    if plans:
+        plan_table = Table(title="plan time per planned resource: the module vs a flat config (ratios vs flat)")
+        columns = (
+            "jobs",
+            "config",
+            "resources",
+            "plan",
+            "per resource",
+            "ratio",
+            "CPU",
+            "CPU per resource",
+            "CPU ratio",
+        )
+
+        for column in columns:
+            plan_table.add_column(column, justify="left" if column == "config" else "right")
+        for n, timings in plans:
+            flat, flat_cpu = timings["flat"].per_resource_ms, timings["flat"].cpu_per_resource_ms
+            for name, timing in timings.items():
+                plan_table.add_row(
+                    str(n),
+                    name,
+                    str(timing.resources),
+                    f"{timing.seconds:.1f} s",
+                    f"{timing.per_resource_ms:.1f} ms",
+                    f"{timing.per_resource_ms / flat:.2f}x",
+                    f"{timing.cpu_seconds:.1f} s",
+                    f"{timing.cpu_per_resource_ms:.1f} ms",
+                    f"{timing.cpu_per_resource_ms / flat_cpu:.2f}x",
+                )
+        Console().print(plan_table)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ output "job_definition_arns" {
 }
 
 output "schedule_arns" {
-  description = "EventBridge rule ARNs by \"job/schedule\"."
+  description = "EventBridge rule ARNs by \"<job>/<schedule>\" (and \"<pipeline>/<schedule>\")."
   value       = module.batch.schedule_arns
 }
 

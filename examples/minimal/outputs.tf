@@ -9,7 +9,7 @@ output "job_definition_arns" {
 }
 
 output "schedule_arns" {
-  description = "Schedule ARNs by \"job/schedule\"."
+  description = "Schedule ARNs by \"<job>/<schedule>\" (and \"<pipeline>/<schedule>\")."
   value       = module.batch.schedule_arns
 }
 

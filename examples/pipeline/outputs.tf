@@ -9,7 +9,7 @@ output "pipelines" {
 }
 
 output "schedule_arns" {
-  description = "Job schedule ARNs by \"job/schedule\"."
+  description = "Job and pipeline schedule ARNs by \"<job>/<schedule>\" or \"<pipeline>/<schedule>\"."
   value       = module.batch.schedule_arns
 }
 

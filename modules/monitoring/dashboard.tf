@@ -71,12 +71,15 @@ locals {
         width  = 12
         height = 6
         properties = {
-          title   = "Successful scheduled runs (missed-run signal)"
-          region  = local.region
-          view    = "timeSeries"
-          stat    = "Sum"
-          period  = 3600
-          metrics = [for key, check in local.missed_run : [local.metric_namespace, check.metric_name, { label = key }]]
+          title  = "Successful scheduled runs (missed-run signal)"
+          region = local.region
+          view   = "timeSeries"
+          stat   = "Sum"
+          period = 3600
+          metrics = [
+            for key, check in local.missed_run :
+            concat([local.metric_namespace, check.metric_name], flatten([for name, value in check.dimensions : [name, value]]), [{ label = key }])
+          ]
         }
       },
     ],

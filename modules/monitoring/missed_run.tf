@@ -2,8 +2,11 @@
 # recorded when one was due - a disabled or deleted schedule, a job stuck RUNNABLE, a target that
 # no longer exists, a run that never started. Failures themselves notify through events.tf.
 #
-# Success signal: a metric filter on the job-history log group counts this schedule's SUCCEEDED
-# job (name + definition) or pipeline execution, as metric <namespace>/<check>-succeeded.
+# Success signal: one metric filter per kind on the job-history log group counts every SUCCEEDED
+# job (or pipeline execution) of the stack as metric <namespace>/Succeeded, with the run's job
+# name (or state machine ARN) as its dimension; each schedule's alarm watches its own dimension
+# value. A filter per schedule would hit CloudWatch Logs' 100 metric filters per log group at
+# the 101st schedule; this way a stack holds any number of schedules with at most two filters.
 #
 # Two alarm shapes, picked per schedule:
 #  - "window": the expected interval is known (rate(), a daily/weekly cron(), or
@@ -15,9 +18,9 @@
 #    gaps cannot be derived (day-of-month, month, year, L, W, #), and schedules with a start or
 #    end date (a window would report the time before the start and after the end as missed
 #    runs). A companion Scheduler schedule with the same expression, time zone and dates
-#    publishes a 0 into the success metric whenever a run is due; the alarm goes to ALARM when
-#    that 0 is not followed by a success within the slack. Between runs no data exists and
-#    treat_missing_data = ignore keeps the state.
+#    publishes a 0 into the schedule's success metric whenever a run is due; the alarm goes to
+#    ALARM when that 0 is not followed by a success within the slack. Between runs no data
+#    exists and treat_missing_data = ignore keeps the state.
 
 locals {
   checks = var.missed_run_checks
@@ -145,21 +148,28 @@ locals {
     })
   }
 
+  # The success metric and the dimension that tells schedules apart, per kind of check.
+  success_metric_name = "Succeeded"
+  success_dimension   = { job = "JobName", pipeline = "StateMachineArn" }
+  success_filters = {
+    job = {
+      pattern  = "{ ($.source = \"aws.batch\") && ($.detail.status = \"SUCCEEDED\") }"
+      selector = "$.detail.jobName"
+    }
+    pipeline = {
+      pattern  = "{ ($.source = \"aws.states\") && ($.detail.status = \"SUCCEEDED\") }"
+      selector = "$.detail.stateMachineArn"
+    }
+  }
+
   missed_run = {
     for key, check in local.check_plan : key => merge(check, {
       window_minutes = check.interval_minutes < 0 ? -1 : check.interval_minutes + check.slack_minutes + check.dst_minutes
-      metric_name    = "${check.slug}-succeeded"
-      alarm_name     = "${var.name}-missed-run-${check.slug}"
-      filter_pattern = "{ ${join(" && ", check.kind == "job" ? compact([
-        "($.source = \"aws.batch\")",
-        "($.detail.status = \"SUCCEEDED\")",
-        "($.detail.jobDefinition = \"${check.job_definition_arn_prefix}:*\")",
-        check.job_name == null ? "" : "($.detail.jobName = \"${check.job_name}\")",
-        ]) : [
-        "($.source = \"aws.states\")",
-        "($.detail.status = \"SUCCEEDED\")",
-        "($.detail.stateMachineArn = \"${check.state_machine_arn}\")",
-      ])} }"
+      metric_name    = local.success_metric_name
+      dimensions = {
+        (local.success_dimension[check.kind]) = check.kind == "job" ? check.job_name : check.state_machine_arn
+      }
+      alarm_name = "${var.name}-missed-run-${check.slug}"
     })
   }
 
@@ -193,6 +203,7 @@ locals {
       interval_minutes = check.interval_minutes
       window_minutes   = check.window_minutes
       metric_name      = check.metric_name
+      dimensions       = check.dimensions
     }
   }
 
@@ -200,18 +211,21 @@ locals {
   heartbeat_checks = { for key, alarm in local.missed_run_alarm : key => local.missed_run[key] if alarm.mode == "heartbeat" }
 }
 
+# Only the job history's events of this stack's queues and state machines reach the group, so
+# source and status are all a filter needs; the dimension names the run.
 resource "aws_cloudwatch_log_metric_filter" "succeeded" {
-  for_each = local.missed_run
+  for_each = toset(distinct([for check in local.checks : check.kind]))
 
-  name           = "${var.name}-${each.value.slug}-succeeded"
+  name           = "${var.name}-${each.key}s-succeeded"
   log_group_name = aws_cloudwatch_log_group.history.name
-  pattern        = each.value.filter_pattern
+  pattern        = local.success_filters[each.key].pattern
 
   metric_transformation {
-    namespace = local.metric_namespace
-    name      = each.value.metric_name
-    value     = "1"
-    unit      = "Count"
+    namespace  = local.metric_namespace
+    name       = local.success_metric_name
+    value      = "1"
+    unit       = "Count"
+    dimensions = { (local.success_dimension[each.key]) = local.success_filters[each.key].selector }
   }
 }
 
@@ -229,6 +243,7 @@ resource "aws_cloudwatch_metric_alarm" "missed_run" {
 
   namespace           = local.metric_namespace
   metric_name         = each.value.metric_name
+  dimensions          = each.value.dimensions
   statistic           = "Sum"
   period              = local.missed_run_alarm[each.key].period
   evaluation_periods  = local.missed_run_alarm[each.key].evaluation_periods
@@ -337,8 +352,13 @@ resource "aws_scheduler_schedule" "heartbeat" {
     arn      = "arn:${local.partition}:scheduler:::aws-sdk:cloudwatch:putMetricData"
     role_arn = aws_iam_role.heartbeat[0].arn
     input = jsonencode({
-      Namespace  = local.metric_namespace
-      MetricData = [{ MetricName = each.value.metric_name, Value = 0, Unit = "Count" }]
+      Namespace = local.metric_namespace
+      MetricData = [{
+        MetricName = each.value.metric_name
+        Dimensions = [for name, value in each.value.dimensions : { Name = name, Value = value }]
+        Value      = 0
+        Unit       = "Count"
+      }]
     })
 
     retry_policy {

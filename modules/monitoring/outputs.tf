@@ -34,7 +34,7 @@ output "job_history_rule_arn" {
 }
 
 output "missed_run_alarms" {
-  description = "Schedule (\"job/<job>/<schedule>\" or \"pipeline/<pipeline>/<schedule>\") => its missed-run alarm: name, arn, mode (window or heartbeat), interval_minutes (-1 when not derived), window_minutes (-1 likewise), metric_name."
+  description = "Schedule (\"job/<job>/<schedule>\" or \"pipeline/<pipeline>/<schedule>\") => its missed-run alarm: name, arn, mode (window or heartbeat), interval_minutes (-1 when not derived), window_minutes (-1 likewise), metric_name and dimensions (the success metric it watches)."
   value = {
     for key, alarm in aws_cloudwatch_metric_alarm.missed_run : key => merge(local.missed_run_summary[key], { arn = alarm.arn })
   }

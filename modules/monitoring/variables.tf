@@ -99,8 +99,8 @@ variable "missed_run_checks" {
     - expected_interval_minutes: longest expected gap between two runs. Derived for rate() and
       for cron() expressions that repeat daily or weekly; give it for anything else.
     - runtime_minutes: longest expected run (e.g. timeout x attempts); 0 if unknown.
-    - job_name, job_definition_arn_prefix (kind "job"): what the schedule submits; a run counts
-      when a job with this name (a trailing * matches a prefix) and definition SUCCEEDED.
+    - job_name (kind "job"): the name of the jobs the schedule submits; a run counts when a job
+      of the stack's queues with exactly this name SUCCEEDED.
     - state_machine_arn (kind "pipeline"): a run counts when an execution of it SUCCEEDED.
   EOT
   type = map(object({
@@ -114,7 +114,6 @@ variable "missed_run_checks" {
     expected_interval_minutes = optional(number)
     runtime_minutes           = optional(number, 0)
     job_name                  = optional(string)
-    job_definition_arn_prefix = optional(string)
     state_machine_arn         = optional(string)
   }))
   default  = {}
@@ -128,12 +127,12 @@ variable "missed_run_checks" {
   validation {
     condition = alltrue([
       for key, check in var.missed_run_checks :
-      check.kind == "job" ? check.job_definition_arn_prefix != null : check.state_machine_arn != null
+      check.kind == "job" ? check.job_name != null : check.state_machine_arn != null
     ])
     error_message = join("\n", [
       for key, check in var.missed_run_checks :
-      "missed_run_checks[\"${key}\"]: a ${check.kind} check needs ${check.kind == "job" ? "job_definition_arn_prefix" : "state_machine_arn"}."
-      if(check.kind == "job" ? check.job_definition_arn_prefix == null : check.state_machine_arn == null)
+      "missed_run_checks[\"${key}\"]: a ${check.kind} check needs ${check.kind == "job" ? "job_name" : "state_machine_arn"}."
+      if(check.kind == "job" ? check.job_name == null : check.state_machine_arn == null)
     ])
   }
 
@@ -147,12 +146,6 @@ variable "missed_run_checks" {
       "missed_run_checks[\"${key}\"]: expected_interval_minutes ${check.expected_interval_minutes} must be a whole number of minutes >= 1."
       if check.expected_interval_minutes != null && !(try(check.expected_interval_minutes >= 1 && floor(check.expected_interval_minutes) == check.expected_interval_minutes, false))
     ])
-  }
-
-  # CloudWatch Logs allows 100 metric filters per log group; each check uses one on the history group.
-  validation {
-    condition     = length(var.missed_run_checks) <= 100
-    error_message = "missed_run_checks: ${length(var.missed_run_checks)} scheduled jobs/pipelines exceed the 100 metric filters a log group may have; split the stack or turn missed-run alarms off."
   }
 }
 

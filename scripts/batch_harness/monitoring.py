@@ -4,6 +4,8 @@
   InputTemplate placeholders) - the text a rule target receives, e.g. the failed-job email.
 - ``metric_filter_matches``: CloudWatch Logs JSON filter patterns (``{ ($.a = "x*") && ... }``)
   - whether a log event counts towards a metric filter, e.g. the missed-run success count.
+- ``metric_filter_dimensions``: the dimensions a metric filter publishes a matching event with
+  (``{"JobName": "$.detail.jobName"}``) - which schedule's success metric the event counts for.
 - ``batch_job_state_change``: a ``Batch Job State Change`` event around a DescribeJobs detail,
   shaped like the events AWS Batch sends (batch_job_events in the AWS Batch user guide).
 
@@ -336,6 +338,28 @@ def _evaluate(node: Any, document: dict[str, Any]) -> bool:
     return matched if condition.operator == "=" else not matched
 
 
+def metric_filter_dimensions(dimensions: Mapping[str, str], message: str) -> dict[str, str] | None:
+    """Dimensions a metric filter publishes the JSON log event ``message`` with, or ``None``.
+
+    ``dimensions`` maps a dimension name to a ``$.selector`` of the event, as in a metric
+    transformation. CloudWatch Logs publishes no datapoint for an event whose selector does not
+    resolve to a value, hence ``None``; numbers and booleans become their JSON text.
+    """
+    try:
+        document = json.loads(message)
+    except ValueError:
+        return None
+    if not isinstance(document, dict):
+        return None
+    values: dict[str, str] = {}
+    for name, selector in dimensions.items():
+        value = json_path(document, selector)
+        if value is MISSING or value is None or isinstance(value, (dict, list)):
+            return None
+        values[name] = value if isinstance(value, str) else json.dumps(value)
+    return values
+
+
 def _wildcard_match(expected: str, actual: str) -> bool:
     if "*" not in expected:
         return expected == actual
@@ -351,6 +375,7 @@ __all__ = [
     "PathError",
     "batch_job_state_change",
     "json_path",
+    "metric_filter_dimensions",
     "metric_filter_matches",
     "render_input_transformer",
     "text_lines",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 ACCOUNT = "123456789012"
-PREFIX = f"arn:aws:batch:us-east-1:{ACCOUNT}:job-definition"
 STATE_MACHINE = f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:mon-weekly"
 GIVEN_TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:oncall"
 LONG_JOB = "a-very-long-job-name-for-testing-the-schedule-name-limit"
@@ -16,7 +15,6 @@ def job(expression: str, job_key: str, schedule: str, **extra: Any) -> dict[str,
         "kind": "job",
         "expression": expression,
         "job_name": f"mon-{job_key}-{schedule}",
-        "job_definition_arn_prefix": f"{PREFIX}/mon-{job_key}",
         **extra,
     }
 

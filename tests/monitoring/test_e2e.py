@@ -20,7 +20,12 @@ from typing import Any
 import pytest
 
 from batch_harness.emulator import LocalAccount
-from batch_harness.monitoring import metric_filter_matches, render_input_transformer, text_lines
+from batch_harness.monitoring import (
+    metric_filter_dimensions,
+    metric_filter_matches,
+    render_input_transformer,
+    text_lines,
+)
 from batch_harness.terraform import TerraformRunner, copy_config
 
 from .conftest import HERE, PLUGIN_CACHE, init_lock
@@ -175,13 +180,20 @@ def test_success_metric_filter_counts_the_success_not_the_failure(stack, failed,
         "metricFilters"
     ]
     by_name = {f["filterName"]: f for f in filters}
-    nightly = by_name["mone2e-job-report-nightly-succeeded"]
-    assert metric_filter_matches(nightly["filterPattern"], json.dumps(succeeded)) is True
-    assert metric_filter_matches(nightly["filterPattern"], json.dumps(failed)) is False
-    weekly = by_name["mone2e-job-report-weekly-succeeded"]
-    assert metric_filter_matches(weekly["filterPattern"], json.dumps(succeeded)) is False  # another schedule's run
-    transformation = nightly["metricTransformations"][0]
-    assert transformation["metricName"] == stack.outputs["missed_run_alarms"]["job/report/nightly"]["metric_name"]
+    jobs = by_name["mone2e-jobs-succeeded"]
+    assert metric_filter_matches(jobs["filterPattern"], json.dumps(succeeded)) is True
+    assert metric_filter_matches(jobs["filterPattern"], json.dumps(failed)) is False
+    transformation = jobs["metricTransformations"][0]
+    published = metric_filter_dimensions(transformation["dimensions"], json.dumps(succeeded))
+    nightly = stack.outputs["missed_run_alarms"]["report/nightly"]
+    weekly = stack.outputs["missed_run_alarms"]["report/weekly"]
+    assert transformation["metricName"] == nightly["metric_name"]
+    assert published == nightly["dimensions"]
+    assert published != weekly["dimensions"]  # another schedule's run
+    # The applied alarms watch those dimensions (the emulator keeps what the provider sent).
+    alarms = stack.client("cloudwatch").describe_alarms(AlarmNames=[nightly["name"], weekly["name"]])["MetricAlarms"]
+    watched = {a["AlarmName"]: {d["Name"]: d["Value"] for d in a["Dimensions"]} for a in alarms}
+    assert watched == {nightly["name"]: nightly["dimensions"], weekly["name"]: weekly["dimensions"]}
 
 
 def test_every_schedule_has_a_missed_run_alarm_on_the_topic(stack):
@@ -189,7 +201,7 @@ def test_every_schedule_has_a_missed_run_alarm_on_the_topic(stack):
     alarms = stack.client("cloudwatch").describe_alarms(AlarmNamePrefix="mone2e-")["MetricAlarms"]
     by_name = {a["AlarmName"]: a for a in alarms}
     assert sorted(by_name) == sorted(stack.outputs["alarm_names"])
-    for key in ("job/report/nightly", "job/report/weekly"):
+    for key in ("report/nightly", "report/weekly"):
         alarm = by_name[stack.outputs["missed_run_alarms"][key]["name"]]
         assert alarm["AlarmActions"] == [topic], key
         assert alarm["Namespace"] == "ScheduledBatch/mone2e"
@@ -262,12 +274,13 @@ def test_pipeline_alarms_and_history(stack):
             pytest.fail(f"the execution's status change did not reach {group}")
         if logged is None:
             time.sleep(0.5)
-    filters = logs.describe_metric_filters(logGroupName=group, filterNamePrefix="mone2e-pipeline-weekly-sunday")
-    pattern = filters["metricFilters"][0]["filterPattern"]
-    assert metric_filter_matches(pattern, json.dumps(logged)) is True
-    summary = stack.outputs["missed_run_alarms"]["pipeline/weekly/sunday"]
+    filters = logs.describe_metric_filters(logGroupName=group, filterNamePrefix="mone2e-pipelines-succeeded")
+    transformation = filters["metricFilters"][0]["metricTransformations"][0]
+    assert metric_filter_matches(filters["metricFilters"][0]["filterPattern"], json.dumps(logged)) is True
+    summary = stack.outputs["missed_run_alarms"]["weekly/sunday"]
     assert summary["mode"] == "heartbeat"
-    assert summary["metric_name"] == filters["metricFilters"][0]["metricTransformations"][0]["metricName"]
+    assert summary["metric_name"] == transformation["metricName"]
+    assert metric_filter_dimensions(transformation["dimensions"], json.dumps(logged)) == summary["dimensions"]
 
 
 def test_second_plan_changes_nothing_of_the_monitoring(stack):

@@ -16,7 +16,12 @@ from typing import Any
 import pytest
 
 from batch_harness.emulator import LocalAccount
-from batch_harness.monitoring import metric_filter_matches, render_input_transformer, text_lines
+from batch_harness.monitoring import (
+    metric_filter_dimensions,
+    metric_filter_matches,
+    render_input_transformer,
+    text_lines,
+)
 
 from .conftest import load_sample
 from .monitoring_scenarios import ACCOUNT, FULL, GIVEN_TOPIC_VARIABLES, STATE_MACHINE
@@ -129,8 +134,19 @@ def test_pipeline_history_rule(events_client, full):
 # --------------------------------------------------------------------------------------------
 
 
-def filter_pattern(plan, key: str) -> str:
-    return plan.planned_resources[f'module.monitoring.aws_cloudwatch_log_metric_filter.succeeded["{key}"]']["pattern"]
+def counts_for(plan, key: str, event: dict[str, Any]) -> bool:
+    """Whether the history's message of ``event`` adds to the success metric of schedule ``key``:
+    its kind's filter matches it and publishes it under the dimensions the schedule's alarm watches."""
+    alarm = plan.planned_resources[f'module.monitoring.aws_cloudwatch_metric_alarm.missed_run["{key}"]']
+    kind = key.split("/")[0]
+    success = plan.planned_resources[f'module.monitoring.aws_cloudwatch_log_metric_filter.succeeded["{kind}"]']
+    transformation = success["metric_transformation"][0]
+    message = json.dumps(event)
+    if not metric_filter_matches(success["pattern"], message):
+        return False
+    published = (transformation["namespace"], transformation["name"])
+    dimensions = metric_filter_dimensions(transformation["dimensions"], message)
+    return published == (alarm["namespace"], alarm["metric_name"]) and dimensions == alarm["dimensions"]
 
 
 @pytest.mark.parametrize(
@@ -139,25 +155,30 @@ def filter_pattern(plan, key: str) -> str:
         ("its own success", {}, True),
         ("its failure", {"status": "FAILED"}, False),
         ("another schedule's run of the job", {"jobName": "mon-report-weekdays"}, False),
-        ("a job whose definition name only starts alike", {"jobDefinition": f"{JOB_DEFINITIONS}/mon-reports:1"}, False),
+        ("a job whose name only starts alike", {"jobName": "mon-report-nightly2"}, False),
         ("a later revision of its job definition", {"jobDefinition": f"{JOB_DEFINITIONS}/mon-report:42"}, True),
     ],
 )
 def test_job_success_filter(full, case, change, expected):
     event = batch_event("SUCCEEDED")
     event["detail"].update(change)
-    assert metric_filter_matches(filter_pattern(full, "job/report/nightly"), json.dumps(event)) is expected, case
+    assert counts_for(full, "job/report/nightly", event) is expected, case
+
+
+def test_another_schedules_success_counts_for_that_schedule(full):
+    event = batch_event("SUCCEEDED")
+    event["detail"]["jobName"] = "mon-report-weekdays"
+    assert counts_for(full, "job/report/weekdays", event) is True
 
 
 def test_pipeline_success_filter(full):
-    pattern = filter_pattern(full, "pipeline/weekly/sunday")
     succeeded = load_sample("pipeline-succeeded")
-    assert metric_filter_matches(pattern, json.dumps(succeeded)) is True
+    assert counts_for(full, "pipeline/weekly/sunday", succeeded) is True
     failed = load_sample("pipeline-succeeded")
     failed["detail"]["status"] = "FAILED"
-    assert metric_filter_matches(pattern, json.dumps(failed)) is False
+    assert counts_for(full, "pipeline/weekly/sunday", failed) is False
     # a Batch job success never counts as the pipeline's
-    assert metric_filter_matches(pattern, json.dumps(batch_event("SUCCEEDED"))) is False
+    assert counts_for(full, "pipeline/weekly/sunday", batch_event("SUCCEEDED")) is False
 
 
 # --------------------------------------------------------------------------------------------

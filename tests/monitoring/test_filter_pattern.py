@@ -1,4 +1,4 @@
-"""CloudWatch Logs JSON filter patterns (batch_harness.monitoring.metric_filter_matches)."""
+"""CloudWatch Logs JSON filter patterns and dimensions (batch_harness.monitoring.metric_filter_*)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from batch_harness.monitoring import FilterPatternError, metric_filter_matches
+from batch_harness.monitoring import FilterPatternError, metric_filter_dimensions, metric_filter_matches
 
 LOG_EVENT = json.dumps(
     {
@@ -69,3 +69,27 @@ def test_non_json_messages_never_match():
 def test_malformed_patterns_are_rejected(pattern):
     with pytest.raises(FilterPatternError):
         metric_filter_matches(pattern, LOG_EVENT)
+
+
+@pytest.mark.parametrize(
+    ("dimensions", "expected"),
+    [
+        ({"JobName": "$.detail.jobName"}, {"JobName": "mon-report-nightly"}),
+        (
+            {"JobName": "$.detail.jobName", "Status": "$.detail.status"},
+            {"JobName": "mon-report-nightly", "Status": "SUCCEEDED"},
+        ),
+        ({"ExitCode": "$.detail.attempts[0].container.exitCode"}, {"ExitCode": "0"}),
+        # no value to publish under: the event yields no datapoint
+        ({"JobName": "$.detail.missing"}, None),
+        ({"Reason": "$.detail.statusReason"}, None),
+        ({"Detail": "$.detail.retryStrategy"}, None),
+    ],
+)
+def test_dimensions(dimensions, expected):
+    assert metric_filter_dimensions(dimensions, LOG_EVENT) == expected
+
+
+def test_dimensions_of_non_json_messages():
+    assert metric_filter_dimensions({"JobName": "$.detail.jobName"}, "SUCCEEDED plain text") is None
+    assert metric_filter_dimensions({"JobName": "$.detail.jobName"}, "[1, 2]") is None

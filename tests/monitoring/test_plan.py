@@ -36,6 +36,12 @@ def planned(plan, address):
     return plan.planned_resources[full]
 
 
+def success_dimensions(key):
+    """The dimension of the schedule's own success metric: its job name, or its state machine."""
+    check = {**CHECKS, **ORACLE_CHECKS}[key]
+    return {"JobName": check["job_name"]} if check["kind"] == "job" else {"StateMachineArn": check["state_machine_arn"]}
+
+
 def unknown_after_apply(plan, address, attribute):
     return plan.resource_changes[f"module.monitoring.{address}"]["after_unknown"].get(attribute)
 
@@ -69,8 +75,8 @@ def test_missed_run_alarm_shape(full, key):
     slug = key.replace("/", "-")
     assert alarm["alarm_name"] == f"mon-missed-run-{slug}"
     assert alarm["namespace"] == NAMESPACE
-    assert alarm["metric_name"] == f"{slug}-succeeded"
-    assert alarm.get("dimensions") in (None, {})  # metric filters cannot add static dimensions
+    assert alarm["metric_name"] == "Succeeded"
+    assert alarm["dimensions"] == success_dimensions(key)
     assert alarm["statistic"] == "Sum"
     assert (alarm["period"], alarm["evaluation_periods"], alarm["datapoints_to_alarm"]) == (
         period,
@@ -102,26 +108,42 @@ def test_missed_run_alarms_notify_the_given_topic_and_recover_quietly(given_topi
         assert not alarm.get("ok_actions")  # notify_on_recovery = false
 
 
-def test_success_metric_filters_count_only_the_schedules_own_success(full):
-    nightly = planned(full, 'aws_cloudwatch_log_metric_filter.succeeded["job/report/nightly"]')
-    assert nightly["log_group_name"] == "/aws/events/mon/job-history"
-    assert nightly["pattern"] == (
-        '{ ($.source = "aws.batch") && ($.detail.status = "SUCCEEDED") && '
-        f'($.detail.jobDefinition = "arn:aws:batch:us-east-1:{ACCOUNT}:job-definition/mon-report:*") && '
-        '($.detail.jobName = "mon-report-nightly") }'
-    )
-    transformation = nightly["metric_transformation"][0]
+def test_one_success_metric_filter_per_kind_tells_schedules_apart_by_dimension(full):
+    filters = {address.split('"')[1] for address in full.of_type("aws_cloudwatch_log_metric_filter")}
+    assert filters == {"job", "pipeline"}
+    jobs = planned(full, 'aws_cloudwatch_log_metric_filter.succeeded["job"]')
+    assert jobs["name"] == "mon-jobs-succeeded"
+    assert jobs["log_group_name"] == "/aws/events/mon/job-history"
+    assert jobs["pattern"] == '{ ($.source = "aws.batch") && ($.detail.status = "SUCCEEDED") }'
+    transformation = jobs["metric_transformation"][0]
     assert (transformation["namespace"], transformation["name"], transformation["value"]) == (
         NAMESPACE,
-        "job-report-nightly-succeeded",
+        "Succeeded",
         "1",
     )
+    assert transformation["dimensions"] == {"JobName": "$.detail.jobName"}
     assert not transformation.get("default_value")  # no data between runs is what breaching needs
-    pipeline = planned(full, 'aws_cloudwatch_log_metric_filter.succeeded["pipeline/weekly/sunday"]')
-    assert pipeline["pattern"] == (
-        '{ ($.source = "aws.states") && ($.detail.status = "SUCCEEDED") && '
-        f'($.detail.stateMachineArn = "{STATE_MACHINE}") }}'
-    )
+    pipelines = planned(full, 'aws_cloudwatch_log_metric_filter.succeeded["pipeline"]')
+    assert pipelines["pattern"] == '{ ($.source = "aws.states") && ($.detail.status = "SUCCEEDED") }'
+    assert pipelines["metric_transformation"][0]["dimensions"] == {"StateMachineArn": "$.detail.stateMachineArn"}
+    assert full.outputs["missed_run"]["pipeline/weekly/sunday"]["dimensions"] == {"StateMachineArn": STATE_MACHINE}
+
+
+def test_more_schedules_than_a_log_group_has_metric_filters(standalone):
+    """CloudWatch Logs allows 100 metric filters per log group: 150 schedules still need one."""
+    checks = {
+        f"job/j{i}/daily": {"kind": "job", "expression": "rate(1 day)", "job_name": f"mon-j{i}-daily"}
+        for i in range(150)
+    }
+    plan = standalone.plan({**FULL, "missed_run_checks": checks})
+    assert list(plan.of_type("aws_cloudwatch_log_metric_filter")) == [
+        'module.monitoring.aws_cloudwatch_log_metric_filter.succeeded["job"]'
+    ]
+    alarms = [a for a in plan.of_type("aws_cloudwatch_metric_alarm") if ".missed_run[" in a]
+    assert len(alarms) == 150
+    assert planned(plan, 'aws_cloudwatch_metric_alarm.missed_run["job/j149/daily"]')["dimensions"] == {
+        "JobName": "mon-j149-daily"
+    }
 
 
 def test_heartbeats_exist_exactly_for_heartbeat_alarms(full):
@@ -144,7 +166,14 @@ def test_heartbeats_exist_exactly_for_heartbeat_alarms(full):
         assert target["arn"] == "arn:aws:scheduler:::aws-sdk:cloudwatch:putMetricData"
         assert json.loads(target["input"]) == {
             "Namespace": NAMESPACE,
-            "MetricData": [{"MetricName": f"{key.replace('/', '-')}-succeeded", "Value": 0, "Unit": "Count"}],
+            "MetricData": [
+                {
+                    "MetricName": "Succeeded",
+                    "Dimensions": [{"Name": name, "Value": value} for name, value in success_dimensions(key).items()],
+                    "Value": 0,
+                    "Unit": "Count",
+                }
+            ],
         }
     long_name = planned(full, f'aws_scheduler_schedule.heartbeat["job/{LONG_JOB}/first-of-month"]')["name"]
     assert len(long_name) == 64 and long_name.startswith(f"job-{LONG_JOB}"[:55])
@@ -348,7 +377,7 @@ BAD_INPUTS = {
     "missed_run_checks": {
         "job/x/y": {"kind": "job", "expression": "rate(1 day)"},
         "pipeline/p/s": {"kind": "pipeline", "expression": "rate(1 day)", "expected_interval_minutes": 0.5},
-        "job/z/w": {"kind": "batch", "expression": "rate(1 day)", "job_definition_arn_prefix": "arn:x"},
+        "job/z/w": {"kind": "batch", "expression": "rate(1 day)", "job_name": "x"},
     },
     "missed_run_grace_minutes": 2,
 }
@@ -368,7 +397,7 @@ def bad_input_errors(standalone):
         'notifications.notify_on: "SUBMITED" is not a Batch job state with state-change events',
         'notifications.email_addresses: "oncall.example.com" is not an email address.',
         'notifications.sns_topic_arn: "oncall" is not an SNS topic ARN',
-        'missed_run_checks["job/x/y"]: a job check needs job_definition_arn_prefix.',
+        'missed_run_checks["job/x/y"]: a job check needs job_name.',
         'missed_run_checks["pipeline/p/s"]: a pipeline check needs state_machine_arn.',
         'missed_run_checks["pipeline/p/s"]: expected_interval_minutes 0.5 must be a whole number of minutes >= 1.',
         'missed_run_checks["job/z/w"]: kind "batch" is not supported (use "job" or "pipeline").',

@@ -70,17 +70,26 @@ def test_every_alarm_notifies_the_given_topic(given_topic):
     assert not monitoring_resources(given_topic, "aws_sns_topic")
 
 
-def test_success_filters_count_what_each_schedule_submits(wired):
-    """The filter's job name and definition are the ones the schedule's SubmitJob input names."""
+def test_missed_run_alarms_watch_what_each_schedule_submits(wired):
+    """Each alarm watches the success metric under the job name the schedule's SubmitJob input names."""
     filters = monitoring_resources(wired, "aws_cloudwatch_log_metric_filter")
-    assert {key_of(a) for a in filters} == set(EXPECTED)
-    for filter_address, values in filters.items():
-        schedule_key = key_of(filter_address).removeprefix("job/")
+    assert {key_of(a) for a in filters} == {"job"}  # one filter, however many schedules
+    transformation = filters[f'{MONITORING}.aws_cloudwatch_log_metric_filter.succeeded["job"]'][
+        "metric_transformation"
+    ][0]
+    assert transformation["dimensions"] == {"JobName": "$.detail.jobName"}
+    alarms = {
+        key_of(a): v
+        for a, v in monitoring_resources(wired, "aws_cloudwatch_metric_alarm").items()
+        if ".missed_run[" in a
+    }
+    assert set(alarms) == set(EXPECTED)
+    for key, alarm in alarms.items():
+        schedule_key = key.removeprefix("job/")
         address = f'module.batch.module.schedule["{schedule_key}"].aws_scheduler_schedule.this[0]'
-        schedule = wired.planned_resources[address]
-        submitted = json.loads(schedule["target"][0]["input"])
-        assert f'($.detail.jobName = "{submitted["JobName"]}")' in values["pattern"], schedule_key
-        assert f'($.detail.jobDefinition = "{submitted["JobDefinition"]}:*")' in values["pattern"], schedule_key
+        submitted = json.loads(wired.planned_resources[address]["target"][0]["input"])
+        assert (alarm["namespace"], alarm["metric_name"]) == (transformation["namespace"], transformation["name"]), key
+        assert alarm["dimensions"] == {"JobName": submitted["JobName"]}, key
 
 
 def test_failure_rule_watches_every_queue_including_isolated_ones(wired):

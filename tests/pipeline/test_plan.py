@@ -115,7 +115,7 @@ def pipeline(plan: PlanResult, key: str, resource: str) -> dict[str, Any]:
 
 
 def schedule(plan: PlanResult, key: str, resource: str) -> dict[str, Any]:
-    address = f'module.batch.module.pipeline_schedule["{key}"].{resource}'
+    address = f'module.batch.module.schedule["{key}"].{resource}'
     assert address in plan.planned_resources, sorted(a for a in plan.planned_resources if "schedule" in a)
     return plan.planned_resources[address]
 

@@ -134,17 +134,17 @@ SCHEDULER_CASES: dict[str, tuple[dict[str, Any], str]] = {
     "expression": (
         {"expr": schedule(expression="daily")},
         'pipelines["expr"].schedules["s1"]: expression "daily" is not valid (use cron(...), rate(...) or at(...), '
-        'e.g. "cron(0 3 ? * SUN *)").',
+        'e.g. "cron(0 2 * * ? *)").',
     ),
     "cron fields": (
         {"cron5": schedule(expression="cron(0 3 * * *)")},
         'pipelines["cron5"].schedules["s1"]: cron(0 3 * * *) has 5 fields; AWS cron takes 6 (minutes hours '
-        "day-of-month month day-of-week year), e.g. cron(0 3 ? * SUN *).",
+        "day-of-month month day-of-week year), e.g. cron(0 2 * * ? *).",
     ),
     "cron question mark": (
         {"cronq": schedule(expression="cron(0 3 * * * *)")},
         'pipelines["cronq"].schedules["s1"]: cron(0 3 * * * *): exactly one of day-of-month and day-of-week must '
-        'be "?" (e.g. cron(0 3 * * ? *) or cron(0 3 ? * SUN *)).',
+        'be "?" (e.g. cron(0 2 * * ? *) or cron(0 2 ? * MON *)).',
     ),
     "cron field value": (
         {"cronv": schedule(expression="cron(61 3 * * ? *)")},

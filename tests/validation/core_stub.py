@@ -1,7 +1,7 @@
 """Run the module's variable validations quickly.
 
 Every variable validation of the root module reads only input variables and the pure locals in
-locals.tf, so the repository's own variables.tf and locals.tf, copied verbatim into a directory
+locals.tf and validations.tf, so the repository's own copies of those files, put into a directory
 with no provider and no resource, reject bad input exactly as the module does — in a fraction
 of a second instead of the provider's start-up. (test_root_module.py checks the same messages
 through the real module.)
@@ -22,7 +22,10 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-STUB_FILES = ("variables.tf", "locals.tf")
+STUB_FILES = ("variables.tf", "locals.tf", "validations.tf")
+# How Terraform reports the module's input rules: a `validation` block of a variable, or one of
+# the message lists of validations.tf (preconditions of its output "input_errors").
+VALIDATION_SUMMARIES = {"Invalid value for variable", "Module output value precondition failed"}
 # Shared provider cache for the tests that do need the provider: `init` links it, not copies it.
 PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
 

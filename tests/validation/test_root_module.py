@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from core_stub import plugin_cache_env, serialised_init
+from core_stub import VALIDATION_SUMMARIES, plugin_cache_env, serialised_init
 
 from batch_harness.terraform import TerraformError, TerraformRunner, copy_config
 
@@ -63,4 +63,6 @@ def test_root_module_rejects_bad_input_with_the_message_alone(runner, overrides,
         runner.plan({**BASE, **overrides})
     diagnostics = failure.value.diagnostics
     assert any(flat(expected) in flat(d) for d in diagnostics), "\n\n".join(diagnostics)
-    assert all(d.startswith("Error: Invalid value for variable") for d in diagnostics), "\n\n".join(diagnostics)
+    assert all(any(d.startswith(f"Error: {summary}") for summary in VALIDATION_SUMMARIES) for d in diagnostics), (
+        "\n\n".join(diagnostics)
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from core_stub import ValidationStub
+from core_stub import VALIDATION_SUMMARIES, ValidationStub
 
 # No xdist group: every worker builds its own stub (a sub-second init) and takes a share of the cases.
 pytestmark = pytest.mark.plan
@@ -485,7 +485,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "schedule-key",
         {"jobs": job(schedules={"every day": {"expression": "rate(1 day)"}})},
-        f'{J}.schedules["every day"]: keys may contain only letters, digits, "-" and "_" and must start with a letter or digit.',
+        f'{J}.schedules["every day"]: keys may contain only letters, digits, "-" and "_" and must start with a letter or digit (they become part of resource names).',
     ),
     (
         "expression-kind",
@@ -635,7 +635,7 @@ def test_bad_input_is_rejected_with_its_message(stub, overrides, expected):
     errors = stub.errors(variables(**overrides))
     assert errors, "the input was accepted"
     # Only validation failures: no expression of a validation may crash on the input.
-    assert {e.summary for e in errors} == {"Invalid value for variable"}, [e.detail for e in errors]
+    assert {e.summary for e in errors} <= VALIDATION_SUMMARIES, [e.detail for e in errors]
     lines = [line for e in errors for line in e.lines]
     assert expected in lines, "\n".join(lines)
 

@@ -38,7 +38,6 @@ module "dynamic_schedules" {
   iam_role_path                 = var.iam_role_path
   iam_role_permissions_boundary = var.iam_role_permissions_boundary
   tags                          = var.tags
-  input_errors                  = local.dynamic_schedule_errors
 
   # The application may create schedules as soon as the outputs exist: the queue, job
   # definition and dead-letter queue they target must be there by then.

@@ -876,6 +876,7 @@ locals {
     local.pipeline_job_name_errors,
     local.schedule_errors.job,
     local.schedule_errors.pipeline,
+    local.dynamic_schedule_errors,
   )
   # The references between the collections: the wiring looks them up (a job's queue, a queue's
   # compute environments, a step's job and the steps it runs after). Only these gate it, since
@@ -1220,5 +1221,9 @@ output "input_errors" {
   precondition {
     condition     = length(local.schedule_errors.pipeline) == 0
     error_message = join("\n", local.schedule_errors.pipeline)
+  }
+  precondition {
+    condition     = length(local.dynamic_schedule_errors) == 0
+    error_message = join("\n", local.dynamic_schedule_errors)
   }
 }

@@ -1,8 +1,7 @@
 # Rules of jobs[...].dynamic_schedules for the jobs that enable it, as one list of messages
-# (empty when valid). A validation of var.jobs cannot read a local derived from var.jobs (a
-# cycle), so modules/dynamic-schedules validates this list as its input: bad input still fails at
-# plan time, with these messages. (The target role name "<name>-<job>-dyn" is shorter than the
-# job's own "<name>-<job>-exec", whose length var.jobs already validates.)
+# (empty when valid), checked with the others by output "input_errors" (validations.tf). (The
+# target role name "<name>-<job>-dyn" is shorter than the job's own "<name>-<job>-exec", whose
+# length is already validated.)
 locals {
   dynamic_schedule_errors = flatten([
     for k, j in var.jobs : [

@@ -74,14 +74,3 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
-
-variable "input_errors" {
-  description = "Messages of the caller's input rules that failed (the root module's validations_dynamic.tf); any fails the plan."
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = length(var.input_errors) == 0
-    error_message = join("\n", var.input_errors)
-  }
-}

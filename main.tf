@@ -1,6 +1,11 @@
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
+# The caller's account, unless given (account_id: plans without credentials).
+data "aws_caller_identity" "current" {
+  count = var.create && var.account_id == null ? 1 : 0
+}
+
 ################################################################################
 # Account, Region, and what each job's targets need
 ################################################################################
@@ -8,10 +13,10 @@ data "aws_region" "current" {}
 locals {
   partition = data.aws_partition.current.partition
   region    = data.aws_region.current.name
-  # Parsed from the KMS key ARN (no sts:GetCallerIdentity at plan time). Schedule, rule and job
-  # trust policies use it for aws:SourceAccount.
-  account_id  = module.encryption.account_id
-  kms_key_arn = module.encryption.key_arn
+  # The caller's account: every ARN the module builds and every aws:SourceAccount condition.
+  # Never taken from another resource's ARN (a key from a central security account is common).
+  account_id  = var.account_id != null ? var.account_id : one(data.aws_caller_identity.current[*].account_id)
+  kms_key_arn = one(module.encryption[*].key_arn)
 
   batch_arn_prefix = "arn:${local.partition}:batch:${local.region}:${local.account_id}"
 
@@ -24,17 +29,18 @@ locals {
   # (fixed) names, so policies and inputs are known at plan time whenever the account is.
   job_targets = {
     for k, j in local.jobs : k => {
-      job_queue_key            = j.queue_ref
-      job_queue_name           = local.queues[j.queue_ref].name
-      job_queue_arn            = "${local.batch_arn_prefix}:job-queue/${local.queues[j.queue_ref].name}"
-      job_definition_name      = "${var.name}-${k}"
-      job_definition_arn       = "${local.batch_arn_prefix}:job-definition/${var.name}-${k}"
-      platform                 = j.platform
-      isolated                 = j.isolated
-      share_identifier         = local.queue_fair_share[j.queue_key] ? coalesce(j.share_identifier, replace(k, "/[^A-Za-z0-9]/", "")) : null
+      job_queue_key       = j.queue_ref
+      job_queue_name      = j.queue_arn != null ? element(split("/", j.queue_arn), 1) : local.queues[j.queue_ref].name
+      job_queue_arn       = j.queue_arn != null ? j.queue_arn : "${local.batch_arn_prefix}:job-queue/${local.queues[j.queue_ref].name}"
+      job_definition_name = "${var.name}-${k}"
+      job_definition_arn  = "${local.batch_arn_prefix}:job-definition/${var.name}-${k}"
+      platform            = j.platform
+      isolated            = j.isolated
+      # An existing queue's scheduling policy is unknown here: its share identifier is the job's own.
+      share_identifier         = j.queue_arn != null ? j.share_identifier : local.queue_fair_share[j.queue_key] ? coalesce(j.share_identifier, replace(k, "/[^A-Za-z0-9]/", "")) : null
       log_group_name           = "/aws/batch/${var.name}/${k}"
       default_parameters       = j.parameters
-      scheduling_priority      = local.queue_fair_share[j.queue_key] ? coalesce(j.scheduling_priority, 0) : null
+      scheduling_priority      = j.queue_arn != null ? j.scheduling_priority : local.queue_fair_share[j.queue_key] ? coalesce(j.scheduling_priority, 0) : null
       expected_runtime_seconds = j.timeout_seconds
     }
   }
@@ -54,8 +60,10 @@ locals {
 
 module "encryption" {
   source = "./modules/encryption"
+  count  = var.create ? 1 : 0
 
   name                   = "${var.name}-batch"
+  account_id             = local.account_id
   kms_key_arn            = var.kms_key_arn
   log_group_arn_patterns = local.log_group_arn_patterns
   # EventBridge writes rule dead letters to the encrypted DLQ and publishes to the encrypted
@@ -66,6 +74,7 @@ module "encryption" {
 
 module "dead_letter_queue" {
   source = "./modules/dead-letter-queue"
+  count  = var.create ? 1 : 0
 
   name                      = local.dead_letter_queue_name
   account_id                = local.account_id
@@ -83,6 +92,7 @@ module "dead_letter_queue" {
 
 module "default_security_group" {
   source = "./modules/security-group"
+  count  = var.create && local.create_capacity ? 1 : 0
 
   name        = "${var.name}-batch"
   description = "${var.name}: Batch jobs without their own network rules"
@@ -93,7 +103,7 @@ module "default_security_group" {
 
 module "job_security_group" {
   source   = "./modules/security-group"
-  for_each = local.isolated_jobs
+  for_each = var.create ? local.isolated_jobs : {}
 
   name        = "${var.name}-${each.key}"
   description = "${var.name}: Batch job ${each.key}"
@@ -120,7 +130,7 @@ module "job_security_group" {
 
 module "compute_environment" {
   source   = "./modules/compute-environment"
-  for_each = local.compute_environments
+  for_each = var.create ? local.compute_environments : {}
 
   name          = each.value.name
   type          = each.value.config.type
@@ -139,22 +149,29 @@ module "compute_environment" {
   update_policy       = each.value.config.update_policy
   subnet_ids          = each.value.config.subnet_ids != null ? each.value.config.subnet_ids : var.subnet_ids
   # A network-isolated job's copies carry only the job's group.
-  security_group_ids = each.value.job == "" ? concat([module.default_security_group.id], each.value.config.security_group_ids) : [
+  security_group_ids = each.value.job == "" ? concat(module.default_security_group[*].id, each.value.config.security_group_ids) : [
     for k, sg in module.job_security_group : sg.id if k == each.value.job
   ]
   service_role = each.value.config.service_role
   state        = each.value.config.state
   tags         = var.tags
+
+  iam_role_permissions_boundary = var.iam_role_permissions_boundary
+  iam_role_path                 = var.iam_role_path
 }
 
 module "job_queue" {
   source   = "./modules/job-queue"
-  for_each = local.queues
+  for_each = var.create ? local.queues : {}
 
-  name                          = each.value.name
-  priority                      = each.value.config.priority
-  state                         = each.value.config.state
-  compute_environment_arns      = [for ce in each.value.compute_environments : module.compute_environment[ce].arn]
+  name     = each.value.name
+  priority = each.value.config.priority
+  state    = each.value.config.state
+  # Created environments by key, existing ones (compute_environments.<key>.arn) as given.
+  compute_environment_arns = [
+    for ce in each.value.compute_environments :
+    contains(keys(local.compute_environments), ce) ? module.compute_environment[ce].arn : var.compute_environments[ce].arn
+  ]
   cancel_runnable_after_seconds = each.value.config.cancel_runnable_after_seconds
   fair_share                    = each.value.config.fair_share
   tags                          = var.tags
@@ -166,11 +183,13 @@ module "job_queue" {
 
 module "job" {
   source   = "./modules/job"
-  for_each = local.jobs
+  for_each = var.create ? local.jobs : {}
 
   name                = local.job_targets[each.key].job_definition_name
   job_role_name       = "${var.name}-${each.key}-job"
   execution_role_name = "${var.name}-${each.key}-exec"
+  job_role_arn        = each.value.job_role_arn
+  execution_role_arn  = each.value.execution_role_arn
   log_group_name      = local.job_targets[each.key].log_group_name
   account_id          = local.account_id
   platform            = each.value.platform
@@ -199,6 +218,9 @@ module "job" {
   scheduling_priority      = local.job_targets[each.key].scheduling_priority
   propagate_tags           = each.value.propagate_tags
   tags                     = merge(var.tags, each.value.tags)
+
+  iam_role_permissions_boundary = var.iam_role_permissions_boundary
+  iam_role_path                 = var.iam_role_path
 }
 
 ################################################################################
@@ -207,7 +229,7 @@ module "job" {
 
 module "schedule_group" {
   source = "./modules/schedule-group"
-  count  = var.schedule_backend == "scheduler" ? 1 : 0
+  count  = var.create && var.schedule_backend == "scheduler" ? 1 : 0
 
   name = local.schedule_group_name
   tags = var.tags
@@ -215,7 +237,7 @@ module "schedule_group" {
 
 module "schedule" {
   source   = "./modules/schedule"
-  for_each = local.schedules
+  for_each = var.create ? local.schedules : {}
 
   name        = each.value.name
   role_name   = "${each.value.name}-sched"
@@ -246,6 +268,9 @@ module "schedule" {
   retry_maximum_attempts          = var.schedule_retry_policy.maximum_retry_attempts
   retry_maximum_event_age_seconds = var.schedule_retry_policy.maximum_event_age_seconds
   tags                            = merge(var.tags, var.jobs[each.value.job].tags)
+
+  iam_role_permissions_boundary = var.iam_role_permissions_boundary
+  iam_role_path                 = var.iam_role_path
 
   # The target and dead-letter ARNs above are built from names; the queue, job definition,
   # dead-letter queue and group must exist before a schedule can fire.

@@ -56,7 +56,7 @@ locals {
 
 module "monitoring" {
   source = "./modules/monitoring"
-  count  = var.monitoring.enabled ? 1 : 0
+  count  = var.create && var.monitoring.enabled ? 1 : 0
 
   name        = var.name
   account_id  = local.account_id
@@ -72,4 +72,8 @@ module "monitoring" {
   missed_run_grace_minutes = var.monitoring.missed_run_grace_minutes
   history_retention_days   = var.monitoring.history_retention_days
   create_dashboard         = var.create_dashboard
+  log_resource_policy      = var.monitoring.log_resource_policy
+
+  iam_role_permissions_boundary = var.iam_role_permissions_boundary
+  iam_role_path                 = var.iam_role_path
 }

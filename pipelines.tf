@@ -64,7 +64,7 @@ locals {
 
 module "pipeline" {
   source   = "./modules/pipeline"
-  for_each = local.pipelines
+  for_each = var.create ? local.pipelines : {}
 
   name        = each.value.name
   pipeline    = each.key
@@ -82,11 +82,14 @@ module "pipeline" {
   kms_key_arn            = local.kms_key_arn
   tracing_enabled        = var.pipelines[each.key].tracing_enabled
   tags                   = merge(var.tags, var.pipelines[each.key].tags)
+
+  iam_role_permissions_boundary = var.iam_role_permissions_boundary
+  iam_role_path                 = var.iam_role_path
 }
 
 module "pipeline_schedule" {
   source   = "./modules/schedule"
-  for_each = local.pipeline_schedules
+  for_each = var.create ? local.pipeline_schedules : {}
 
   name        = each.value.name
   role_name   = "${each.value.name}-sched"
@@ -113,6 +116,9 @@ module "pipeline_schedule" {
   retry_maximum_attempts          = var.schedule_retry_policy.maximum_retry_attempts
   retry_maximum_event_age_seconds = var.schedule_retry_policy.maximum_event_age_seconds
   tags                            = merge(var.tags, var.pipelines[each.value.pipeline].tags)
+
+  iam_role_permissions_boundary = var.iam_role_permissions_boundary
+  iam_role_path                 = var.iam_role_path
 
   # The state machine, the jobs it submits, the dead-letter queue and the group must exist
   # before a schedule can fire.

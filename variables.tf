@@ -81,6 +81,24 @@ variable "iam_role_path" {
   }
 }
 
+variable "create" {
+  description = "Create the module's resources; false creates nothing (terraform-aws-modules convention)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "account_id" {
+  description = "AWS account of the stack, for plans without credentials; null reads the caller's (sts:GetCallerIdentity). Never taken from the KMS key, which may live in another account."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id: \"${coalesce(var.account_id, "-")}\" is not an AWS account id (12 digits)."
+  }
+}
+
 variable "default_security_group_egress" {
   description = "Egress of the security group shared by jobs without `network`: HTTPS only by default (ECR, CloudWatch Logs, Secrets Manager through NAT or VPC endpoints)."
   type = list(object({
@@ -122,6 +140,9 @@ variable "compute_environments" {
     template), image_type, image_id, instance_tags, architecture, update_policy.
     All types: subnet_ids (default var.subnet_ids), security_group_ids (added to the module's
     default group), service_role (default: the Batch service-linked role), state.
+    arn: use an existing compute environment (managed, or unmanaged: instances you run) in
+    job_queues like a created one; the module creates none for that key and reads only type
+    (its family: FARGATE/FARGATE_SPOT, or EC2/SPOT; EC2 for an unmanaged one).
   EOT
   type = map(object({
     type                = string
@@ -149,10 +170,38 @@ variable "compute_environments" {
     security_group_ids = optional(list(string), [])
     service_role       = optional(string)
     state              = optional(string, "ENABLED")
+    arn                = optional(string)
   }))
   default = {
     fargate_spot = { type = "FARGATE_SPOT", max_vcpus = 64 }
     fargate      = { type = "FARGATE", max_vcpus = 16 }
+  }
+
+  # Bring your own: an existing environment's ARN, and no settings of a created one beside it.
+  validation {
+    condition = alltrue([
+      for k, v in var.compute_environments : v.arn == null || can(regex(local.environment_arn_pattern, v.arn))
+    ])
+    error_message = join("\n", [
+      for k, v in var.compute_environments :
+      "compute_environments[${jsonencode(k)}]: arn \"${v.arn}\" is not a Batch compute environment ARN (${local.environment_arn_hint})."
+      if !(v.arn == null || can(regex(local.environment_arn_pattern, v.arn)))
+    ])
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for k, v in var.compute_environments : [
+        for field in local.created_environment_settings : try(length(v[field]) == 0, v[field] == null) if v.arn != null
+      ]
+    ]))
+    error_message = join("\n", flatten([
+      for k, v in var.compute_environments : [
+        for field in local.created_environment_settings :
+        "compute_environments[${jsonencode(k)}]: ${field} configures a compute environment the module creates; with arn (an existing one) remove it."
+        if v.arn != null && !try(length(v[field]) == 0, v[field] == null)
+      ]
+    ]))
   }
 
   validation {
@@ -467,7 +516,7 @@ variable "jobs" {
     timeout_seconds (default 3600, >= 60), retry = { attempts (1-10, default 3), rules (ordered,
     max 5; default: RETRY on infrastructure and Spot losses, EXIT otherwise) }, environment,
     secrets (name => Secrets Manager / SSM parameter ARN), secrets_kms_key_arns, parameters,
-    iam_policy_statements (the job role's only permissions), iam_policy_arns,
+    iam_policy_statements (the job role's only permissions), iam_policy_arns (name => ARN),
     network = { egress = [{ port | from_port/to_port, protocol (tcp), cidr_blocks |
     ipv6_cidr_blocks | prefix_list_ids | security_group_ids }] } (own security group, compute
     environments and queue), readonly_root_filesystem (default true), user, writable_paths,
@@ -475,6 +524,9 @@ variable "jobs" {
     scheduling_priority (fair-share queues), propagate_tags, tags, and
     schedules = { key = { expression, timezone, flexible_window_minutes, start_date, end_date,
     enabled, parameters, command, description, expected_interval_minutes } }.
+    Bring your own: job_role_arn / execution_role_arn (an existing role; none is created and
+    iam_policy_statements / iam_policy_arns must be empty), queue_arn (submit to an existing
+    queue instead of queue; platform FARGATE (default) or EC2 says what runs behind it).
   EOT
   type = map(object({
     image           = string
@@ -509,7 +561,7 @@ variable "jobs" {
         values   = list(string)
       })), [])
     })), [])
-    iam_policy_arns = optional(list(string), [])
+    iam_policy_arns = optional(map(string), {})
     network = optional(object({
       egress = list(object({
         port               = optional(number)
@@ -532,6 +584,10 @@ variable "jobs" {
     scheduling_priority      = optional(number)
     propagate_tags           = optional(bool, true)
     tags                     = optional(map(string), {})
+    job_role_arn             = optional(string)
+    execution_role_arn       = optional(string)
+    queue_arn                = optional(string)
+    platform                 = optional(string)
     schedules = optional(map(object({
       expression                = string
       timezone                  = optional(string)
@@ -546,6 +602,97 @@ variable "jobs" {
     })), {})
   }))
   default = {}
+
+  # Bring your own: existing roles and queues.
+  validation {
+    condition = alltrue([for k, v in var.jobs : v.job_role_arn == null || can(regex(local.role_arn_pattern, v.job_role_arn))])
+    error_message = join("\n", [
+      for k, v in var.jobs :
+      "jobs[${jsonencode(k)}]: job_role_arn \"${v.job_role_arn}\" is not an IAM role ARN (${local.role_arn_hint})."
+      if !(v.job_role_arn == null || can(regex(local.role_arn_pattern, v.job_role_arn)))
+    ])
+  }
+
+  validation {
+    condition = alltrue([for k, v in var.jobs : v.execution_role_arn == null || can(regex(local.role_arn_pattern, v.execution_role_arn))])
+    error_message = join("\n", [
+      for k, v in var.jobs :
+      "jobs[${jsonencode(k)}]: execution_role_arn \"${v.execution_role_arn}\" is not an IAM role ARN (${local.role_arn_hint})."
+      if !(v.execution_role_arn == null || can(regex(local.role_arn_pattern, v.execution_role_arn)))
+    ])
+  }
+
+  # The module grants nothing on a role it does not own.
+  validation {
+    condition = alltrue([for k, v in var.jobs : v.job_role_arn == null || length(v.iam_policy_statements) + length(v.iam_policy_arns) == 0])
+    error_message = join("\n", [
+      for k, v in var.jobs :
+      "jobs[${jsonencode(k)}]: iam_policy_statements and iam_policy_arns grant permissions to a job role the module creates; with job_role_arn (an existing role) grant them on that role instead."
+      if !(v.job_role_arn == null || length(v.iam_policy_statements) + length(v.iam_policy_arns) == 0)
+    ])
+  }
+
+  validation {
+    condition = alltrue([for k, v in var.jobs : v.queue_arn == null || can(regex(local.queue_arn_pattern, v.queue_arn))])
+    error_message = join("\n", [
+      for k, v in var.jobs :
+      "jobs[${jsonencode(k)}]: queue_arn \"${v.queue_arn}\" is not a Batch job queue ARN (${local.queue_arn_hint})."
+      if !(v.queue_arn == null || can(regex(local.queue_arn_pattern, v.queue_arn)))
+    ])
+  }
+
+  validation {
+    condition = alltrue([for k, v in var.jobs : v.queue_arn == null || v.queue == null])
+    error_message = join("\n", [
+      for k, v in var.jobs :
+      "jobs[${jsonencode(k)}]: queue and queue_arn are exclusive: queue names one of job_queues, queue_arn an existing queue."
+      if !(v.queue_arn == null || v.queue == null)
+    ])
+  }
+
+  # Isolation copies the queue's environments with the job's own security group.
+  validation {
+    condition = alltrue([for k, v in var.jobs : v.queue_arn == null || v.network == null])
+    error_message = join("\n", [
+      for k, v in var.jobs :
+      "jobs[${jsonencode(k)}]: network isolation runs the job on its own copies of its queue's compute environments, which the module cannot make of an existing queue (queue_arn); remove network, or submit to a queue of this module."
+      if !(v.queue_arn == null || v.network == null)
+    ])
+  }
+
+  validation {
+    condition = alltrue([for k, v in var.jobs : v.platform == null || v.queue_arn != null])
+    error_message = join("\n", [
+      for k, v in var.jobs :
+      "jobs[${jsonencode(k)}]: platform is only read with queue_arn (a queue of this module gives the platform of its compute environments); remove it."
+      if !(v.platform == null || v.queue_arn != null)
+    ])
+  }
+
+  validation {
+    condition = alltrue([for k, v in var.jobs : v.platform == null || contains(["FARGATE", "EC2"], coalesce(v.platform, "-"))])
+    error_message = join("\n", [
+      for k, v in var.jobs :
+      "jobs[${jsonencode(k)}]: platform \"${v.platform}\" is not valid (use FARGATE or EC2: what runs behind queue_arn)."
+      if !(v.platform == null || contains(["FARGATE", "EC2"], coalesce(v.platform, "-")))
+    ])
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for k, v in var.jobs : [
+        for ce in try(local.job_queues[coalesce(v.queue, local.default_queue_key)].compute_environments, []) :
+        try(var.compute_environments[ce].arn == null, true)
+      ] if v.network != null
+    ]))
+    error_message = join("\n", flatten([
+      for k, v in var.jobs : [
+        for ce in try(local.job_queues[coalesce(v.queue, local.default_queue_key)].compute_environments, []) :
+        "jobs[${jsonencode(k)}]: network isolation copies the compute environments of queue \"${coalesce(v.queue, local.default_queue_key)}\" with the job's own security group, and compute_environments[${jsonencode(ce)}] is an existing one (arn), which cannot be copied; remove network, or use a queue of created compute environments."
+        if !try(var.compute_environments[ce].arn == null, true)
+      ] if v.network != null
+    ]))
+  }
 
   validation {
     condition     = length([for k in keys(var.jobs) : "jobs[${jsonencode(k)}]: keys may contain only letters, digits, \"-\" and \"_\" and must start with a letter or digit (they become part of resource names)." if !can(regex("^[A-Za-z0-9][A-Za-z0-9_-]*$", k))]) == 0
@@ -564,8 +711,8 @@ variable "jobs" {
   }
 
   validation {
-    condition     = length(flatten([for k, v in var.jobs : v.queue == null && local.default_queue_key == null ? ["jobs[${jsonencode(k)}]: queue is not set and job_queues has no \"default\" queue; set queue to one of: ${join(", ", sort(keys(local.job_queues)))}."] : []])) == 0
-    error_message = join("\n", flatten([for k, v in var.jobs : v.queue == null && local.default_queue_key == null ? ["jobs[${jsonencode(k)}]: queue is not set and job_queues has no \"default\" queue; set queue to one of: ${join(", ", sort(keys(local.job_queues)))}."] : []]))
+    condition     = length(flatten([for k, v in var.jobs : v.queue == null && v.queue_arn == null && local.default_queue_key == null ? ["jobs[${jsonencode(k)}]: queue is not set and job_queues has no \"default\" queue; set queue to one of: ${join(", ", sort(keys(local.job_queues)))}."] : []])) == 0
+    error_message = join("\n", flatten([for k, v in var.jobs : v.queue == null && v.queue_arn == null && local.default_queue_key == null ? ["jobs[${jsonencode(k)}]: queue is not set and job_queues has no \"default\" queue; set queue to one of: ${join(", ", sort(keys(local.job_queues)))}."] : []]))
   }
 
   # Fargate vCPU/memory combinations (queue -> compute environment family decides the platform).
@@ -872,15 +1019,24 @@ variable "monitoring" {
     - missed_run_grace_minutes: slack before a missed run alarms, on top of the schedule's
       flexible window and the job's timeout x attempts (default 60, at least 5).
     - history_retention_days: retention of the job-history log group (default 365).
+    - log_resource_policy: "stack" (default: this stack's own CloudWatch Logs resource policy;
+      at most 10 per Region and account), "shared" (creates the one account-wide policy every
+      stack can use) or "existing" (creates none: another stack's "shared" one is in place).
   EOT
   type = object({
     enabled                  = optional(bool, true)
     missed_run_alarms        = optional(bool, true)
     missed_run_grace_minutes = optional(number, 60)
     history_retention_days   = optional(number, 365)
+    log_resource_policy      = optional(string, "stack")
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = contains(["stack", "shared", "existing"], var.monitoring.log_resource_policy)
+    error_message = "monitoring.log_resource_policy: \"${var.monitoring.log_resource_policy}\" is not valid (use \"stack\", \"shared\" or \"existing\")."
+  }
 
   validation {
     condition     = var.monitoring.missed_run_grace_minutes >= 5 && floor(var.monitoring.missed_run_grace_minutes) == var.monitoring.missed_run_grace_minutes

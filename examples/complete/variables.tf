@@ -15,3 +15,9 @@ variable "reports_bucket" {
   type        = string
   default     = "sb-complete-reports-example"
 }
+
+variable "account_id" {
+  description = "Account for a plan without credentials; null reads the caller's."
+  type        = string
+  default     = null
+}

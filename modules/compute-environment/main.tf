@@ -24,6 +24,8 @@ resource "aws_iam_role" "instance" {
   name_prefix           = local.iam_prefix
   description           = "ECS container instances of Batch compute environment ${var.name}"
   force_detach_policies = true
+  path                  = var.iam_role_path
+  permissions_boundary  = var.iam_role_permissions_boundary
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -50,6 +52,7 @@ resource "aws_iam_instance_profile" "instance" {
   count = local.ec2 ? 1 : 0
 
   name_prefix = local.iam_prefix
+  path        = var.iam_role_path
   role        = aws_iam_role.instance[0].name
   tags        = var.tags
 

@@ -52,6 +52,9 @@ provider "aws" {
   max_retries                 = 1
 }
 """
+# Offline there is no sts:GetCallerIdentity either: a config that declares the module's
+# plan-only `account_id` input gets this account (a caller's own TF_VAR_account_id wins).
+OFFLINE_ACCOUNT_ID = "123456789012"
 _SKIP_DIRS = {".git", ".venv", ".terraform", ".batch-harness", "node_modules", "__pycache__", "reports"}
 _LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.MULTILINE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -262,6 +265,7 @@ class TerraformRunner:
         }
         if offline_provider:
             self.write_override(OFFLINE_PROVIDER_OVERRIDE)
+            self.env.setdefault("TF_VAR_account_id", os.environ.get("TF_VAR_account_id", OFFLINE_ACCOUNT_ID))
         self._tf = tftest.TerraformTest(str(self.workdir), binary=binary, env=self.env)
         self._initialised = False
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-STUB_FILES = ("variables.tf", "locals.tf")
+STUB_FILES = ("variables.tf", "locals.tf", "validations_enterprise.tf")
 # Shared provider cache for the tests that do need the provider: `init` links it, not copies it.
 PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
 

@@ -16,6 +16,8 @@ provider "aws" {
 
 module "batch" {
   source = "../../../.."
+  # Offline plan: no caller identity to read.
+  account_id = "123456789012"
 
   name             = "tr"
   vpc_id           = "vpc-0a1b2c3d"

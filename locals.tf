@@ -66,20 +66,23 @@ locals {
   }
   isolated_jobs = { for k, v in local.jobs : k => v if v.isolated }
 
-  # Shared environments plus, for every network-isolated job, a copy of each environment of its
-  # queue that uses the job's own security group.
-  compute_environments = !local.create_capacity ? {} : merge(
-    { for k, v in local.created_compute_environments : k => { config = v, name = "${var.name}-${k}", job = "" } },
-    merge([
-      for jk, j in local.isolated_jobs : {
-        for ce in try(local.job_queues[j.queue_key].compute_environments, []) : "${jk}/${ce}" => {
-          config = var.compute_environments[ce]
-          name   = "${var.name}-${jk}-${ce}"
-          job    = jk
-        } if contains(keys(local.created_compute_environments), ce)
-      }
-    ]...),
-  )
+  # Shared environments and, for every network-isolated job, a copy of each environment of its
+  # queue that uses the job's own security group (and the instance profile and launch template
+  # of the environment it copies: one per family).
+  shared_compute_environments = !local.create_capacity ? {} : {
+    for k, v in local.created_compute_environments : k => { config = v, name = "${var.name}-${k}", job = "", source = k }
+  }
+  isolated_compute_environments = !local.create_capacity ? {} : merge([
+    for jk, j in local.isolated_jobs : {
+      for ce in try(local.job_queues[j.queue_key].compute_environments, []) : "${jk}/${ce}" => {
+        config = var.compute_environments[ce]
+        name   = "${var.name}-${jk}-${ce}"
+        job    = jk
+        source = ce
+      } if contains(keys(local.created_compute_environments), ce)
+    }
+  ]...)
+  compute_environments = merge(local.shared_compute_environments, local.isolated_compute_environments)
   queues = !local.create_capacity ? {} : merge(
     {
       for q, v in local.job_queues : q => {

@@ -130,7 +130,7 @@ module "job_security_group" {
 
 module "compute_environment" {
   source   = "./modules/compute-environment"
-  for_each = var.create ? local.compute_environments : {}
+  for_each = var.create ? local.shared_compute_environments : {}
 
   name          = each.value.name
   type          = each.value.config.type
@@ -148,16 +148,42 @@ module "compute_environment" {
   instance_tags       = coalesce(each.value.config.instance_tags, {})
   update_policy       = each.value.config.update_policy
   subnet_ids          = each.value.config.subnet_ids != null ? each.value.config.subnet_ids : var.subnet_ids
-  # A network-isolated job's copies carry only the job's group.
-  security_group_ids = each.value.job == "" ? concat(module.default_security_group[*].id, each.value.config.security_group_ids) : [
-    for k, sg in module.job_security_group : sg.id if k == each.value.job
-  ]
-  service_role = each.value.config.service_role
-  state        = each.value.config.state
-  tags         = var.tags
+  security_group_ids  = concat(module.default_security_group[*].id, each.value.config.security_group_ids)
+  service_role        = each.value.config.service_role
+  state               = each.value.config.state
+  tags                = var.tags
 
   iam_role_permissions_boundary = var.iam_role_permissions_boundary
   iam_role_path                 = var.iam_role_path
+}
+
+# A network-isolated job's copies: the job's own security group only, and the instance profile
+# and launch template of the environment they copy.
+module "isolated_compute_environment" {
+  source   = "./modules/compute-environment"
+  for_each = var.create ? local.isolated_compute_environments : {}
+
+  name          = each.value.name
+  type          = each.value.config.type
+  max_vcpus     = each.value.config.max_vcpus
+  min_vcpus     = coalesce(each.value.config.min_vcpus, 0)
+  desired_vcpus = each.value.config.desired_vcpus
+  # "optimal" is the default_x86_64 selection since 2025-11 and is understood everywhere.
+  instance_types       = coalesce(each.value.config.instance_types, [each.value.config.architecture == "ARM64" ? "default_arm64" : "optimal"])
+  allocation_strategy  = each.value.config.allocation_strategy
+  bid_percentage       = each.value.config.bid_percentage
+  spot_iam_fleet_role  = each.value.config.spot_iam_fleet_role
+  launch_template      = module.compute_environment[each.value.source].launch_template
+  instance_profile_arn = module.compute_environment[each.value.source].instance_profile_arn
+  image_type           = coalesce(each.value.config.image_type, "ECS_AL2023")
+  image_id             = each.value.config.image_id
+  instance_tags        = coalesce(each.value.config.instance_tags, {})
+  update_policy        = each.value.config.update_policy
+  subnet_ids           = each.value.config.subnet_ids != null ? each.value.config.subnet_ids : var.subnet_ids
+  security_group_ids   = [module.job_security_group[each.value.job].id]
+  service_role         = each.value.config.service_role
+  state                = each.value.config.state
+  tags                 = var.tags
 }
 
 module "job_queue" {
@@ -169,8 +195,10 @@ module "job_queue" {
   state    = each.value.config.state
   # Created environments by key, existing ones (compute_environments.<key>.arn) as given.
   compute_environment_arns = [
-    for ce in each.value.compute_environments :
-    contains(keys(local.compute_environments), ce) ? module.compute_environment[ce].arn : var.compute_environments[ce].arn
+    for ce in each.value.compute_environments : (
+      contains(keys(local.isolated_compute_environments), ce) ? module.isolated_compute_environment[ce].arn :
+      contains(keys(local.shared_compute_environments), ce) ? module.compute_environment[ce].arn : var.compute_environments[ce].arn
+    )
   ]
   cancel_runnable_after_seconds = each.value.config.cancel_runnable_after_seconds
   fair_share                    = each.value.config.fair_share

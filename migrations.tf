@@ -16,6 +16,14 @@ moved {
   to   = module.default_security_group[0]
 }
 
+# Egress rules are keyed by their content instead of their position: the default group's
+# default rule (HTTPS anywhere) keeps its object. A network-isolated job's rules are replaced
+# once (their keys come from your input).
+moved {
+  from = module.default_security_group[0].aws_vpc_security_group_egress_rule.this["0-cidr-0"]
+  to   = module.default_security_group[0].aws_vpc_security_group_egress_rule.this["tcp 443-443 0.0.0.0/0"]
+}
+
 # Moves inside the submodules (optional job roles, optional log resource policy) live in their
 # own migrations.tf. jobs.<job>.iam_policy_arns became a map keyed by names you choose; its
 # attachments were keyed by ARN. To keep them, key the map by the ARN once (`{ "<arn>" = "<arn>" }`)

@@ -4,7 +4,7 @@
 
 output "compute_environment_arns" {
   description = "Compute environment ARNs by key; copies for network-isolated jobs are keyed \"<job>/<compute environment>\"."
-  value       = { for k, m in module.compute_environment : k => m.arn }
+  value       = { for k, m in merge(module.compute_environment, module.isolated_compute_environment) : k => m.arn }
 }
 
 output "job_queue_arns" {

@@ -49,6 +49,12 @@ variable "spot_iam_fleet_role" {
   default     = null
 }
 
+variable "instance_profile_arn" {
+  description = "EC2/SPOT: an instance profile to use (a network-isolated copy shares its original's); null creates a role and profile."
+  type        = string
+  default     = null
+}
+
 variable "launch_template" {
   description = "EC2/SPOT: launch template to use instead of the module's IMDSv2-only template."
   type = object({

@@ -4,6 +4,7 @@ account and every ARN built from it are only known after apply)."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -17,7 +18,7 @@ B = "module.batch."
 def counts(plan: PlanResult) -> Counter[str]:
     """Resources the core's submodules create, per type (managed resources only)."""
     return Counter(
-        address.split(".")[-2].split("[")[0]
+        re.sub(r'\["[^"]*"\]|\[\d+\]', "", address).split(".")[-2]  # keys may contain dots
         for address, change in plan.resource_changes.items()
         if is_core(address) and ".data." not in address and "create" in change["actions"]
     )
@@ -88,9 +89,9 @@ class TestMinimal:
         assert one(minimal, f'{B}module.job["hello"].aws_cloudwatch_log_group.this')["retention_in_days"] == 30
 
     def test_module_creates_a_rotating_kms_key(self, minimal):
-        key = one(minimal, f"{B}module.encryption.aws_kms_key.this[0]")
+        key = one(minimal, f"{B}module.encryption[0].aws_kms_key.this[0]")
         assert key["enable_key_rotation"] is True
-        assert one(minimal, f"{B}module.encryption.aws_kms_alias.this[0]")["name"] == "alias/sb-minimal-batch"
+        assert one(minimal, f"{B}module.encryption[0].aws_kms_alias.this[0]")["name"] == "alias/sb-minimal-batch"
 
     def test_no_account_lookup_at_plan_time(self, minimal):
         # Data sources read during plan must not need credentials (no aws_caller_identity).

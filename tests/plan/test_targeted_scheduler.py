@@ -380,7 +380,8 @@ def test_security_groups_allow_only_the_declared_egress_and_no_ingress(plan):
 def test_network_isolated_job_gets_copies_of_its_queues_environments(plan):
     copies = {a.split('"')[1] for a in of_type(plan, "aws_batch_compute_environment") if '"isolated/' in a}
     assert copies == {"isolated/fargate_spot", "isolated/fargate"}
-    spot_copy = one(plan, f'{B}module.compute_environment["isolated/fargate_spot"].aws_batch_compute_environment.this')
+    copy = 'module.isolated_compute_environment["isolated/fargate_spot"]'
+    spot_copy = one(plan, f"{B}{copy}.aws_batch_compute_environment.this")
     assert spot_copy["compute_environment_name_prefix"] == "tp-isolated-fargate_spot-"
     assert spot_copy["compute_resources"][0]["type"] == "FARGATE_SPOT"
     assert spot_copy["compute_resources"][0]["max_vcpus"] == 64

@@ -265,7 +265,8 @@ class TerraformRunner:
         }
         if offline_provider:
             self.write_override(OFFLINE_PROVIDER_OVERRIDE)
-            self.env.setdefault("TF_VAR_account_id", os.environ.get("TF_VAR_account_id", OFFLINE_ACCOUNT_ID))
+            if "TF_VAR_account_id" not in os.environ:  # tftest passes the caller's environment on
+                self.env.setdefault("TF_VAR_account_id", OFFLINE_ACCOUNT_ID)
         self._tf = tftest.TerraformTest(str(self.workdir), binary=binary, env=self.env)
         self._initialised = False
 

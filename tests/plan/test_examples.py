@@ -1,5 +1,5 @@
-"""Plans of the examples, offline, as a consumer would run them (the KMS key is created, so the
-account and every ARN built from it are only known after apply)."""
+"""Plans of the examples, offline, as a consumer would run them (the KMS key is created; the
+account is the offline runner's TF_VAR_account_id, as the examples' account_id input)."""
 
 from __future__ import annotations
 

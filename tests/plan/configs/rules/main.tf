@@ -1,4 +1,4 @@
-# Targeted plan-test config: the EventBridge rules backend. A given KMS key fixes the account.
+# Targeted plan-test config: the EventBridge rules backend. account_id fixes the account.
 terraform {
   required_version = ">= 1.9"
 

@@ -59,7 +59,9 @@ module "batch" {
 # Addresses migrations.tf (root and submodules) must carry over, previous -> current.
 MOVES = {
     "module.batch.module.encryption.aws_kms_key.this[0]": "module.batch.module.encryption[0].aws_kms_key.this[0]",
-    "module.batch.module.dead_letter_queue.aws_sqs_queue.this": "module.batch.module.dead_letter_queue[0].aws_sqs_queue.this",
+    "module.batch.module.dead_letter_queue.aws_sqs_queue.this": (
+        "module.batch.module.dead_letter_queue[0].aws_sqs_queue.this"
+    ),
     'module.batch.module.default_security_group.aws_vpc_security_group_egress_rule.this["0-cidr-0"]': (
         'module.batch.module.default_security_group[0].aws_vpc_security_group_egress_rule.this["tcp 443-443 0.0.0.0/0"]'
     ),

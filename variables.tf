@@ -526,7 +526,9 @@ variable "jobs" {
     enabled, parameters, command, description, expected_interval_minutes } }.
     Bring your own: job_role_arn / execution_role_arn (an existing role; none is created and
     iam_policy_statements / iam_policy_arns must be empty), queue_arn (submit to an existing
-    queue instead of queue; platform FARGATE (default) or EC2 says what runs behind it).
+    queue instead of queue; platform FARGATE (default) or EC2 says what runs behind it). These
+    ARNs decide what is created, so they must be known at plan time (a literal, a data source,
+    another stack's output), not attributes of resources created in the same apply.
   EOT
   type = map(object({
     image           = string

@@ -1,6 +1,8 @@
 # A platform team's consumer, end to end: the queue (with its Fargate compute environment) and
 # the job role belong to "another stack" (created here, outside the module); every role the
-# module creates must carry the boundary and the path.
+# module creates must carry the boundary and the path. The consumer names them by ARN built from
+# their names, as it would another stack's: an existing role or queue must be known at plan time
+# (whether the module creates one depends on it).
 terraform {
   required_version = ">= 1.9"
 
@@ -99,6 +101,14 @@ resource "aws_batch_job_queue" "platform" {
 # The consumer
 ################################################################################
 
+data "aws_caller_identity" "current" {}
+
+locals {
+  account           = data.aws_caller_identity.current.account_id
+  platform_job_role = "arn:aws:iam::${local.account}:role/platform/${var.name}-platform-reporting"
+  platform_queue    = "arn:aws:batch:${var.region}:${local.account}:job-queue/${var.name}-platform"
+}
+
 module "batch" {
   source = "../../../.."
 
@@ -113,8 +123,8 @@ module "batch" {
     report = {
       image        = "public.ecr.aws/docker/library/busybox:stable"
       command      = ["echo", "report on the platform queue"]
-      job_role_arn = aws_iam_role.reporting.arn
-      queue_arn    = aws_batch_job_queue.platform.arn
+      job_role_arn = local.platform_job_role
+      queue_arn    = local.platform_queue
       schedules    = { nightly = { expression = "cron(0 2 * * ? *)" } }
     }
   }

@@ -89,7 +89,7 @@ variable "create" {
 }
 
 variable "account_id" {
-  description = "AWS account of the stack, for plans without credentials; null reads the caller's (sts:GetCallerIdentity). Never taken from the KMS key, which may live in another account."
+  description = "Account of the stack, for plans without credentials; null reads the caller's. Never the KMS key's (it may live in another account)."
   type        = string
   default     = null
 
@@ -629,7 +629,7 @@ variable "jobs" {
     condition = alltrue([for k, v in var.jobs : v.job_role_arn == null || length(v.iam_policy_statements) + length(v.iam_policy_arns) == 0])
     error_message = join("\n", [
       for k, v in var.jobs :
-      "jobs[${jsonencode(k)}]: iam_policy_statements and iam_policy_arns grant permissions to a job role the module creates; with job_role_arn (an existing role) grant them on that role instead."
+      "jobs[${jsonencode(k)}]: ${local.existing_role_permissions_hint}"
       if !(v.job_role_arn == null || length(v.iam_policy_statements) + length(v.iam_policy_arns) == 0)
     ])
   }
@@ -657,7 +657,7 @@ variable "jobs" {
     condition = alltrue([for k, v in var.jobs : v.queue_arn == null || v.network == null])
     error_message = join("\n", [
       for k, v in var.jobs :
-      "jobs[${jsonencode(k)}]: network isolation runs the job on its own copies of its queue's compute environments, which the module cannot make of an existing queue (queue_arn); remove network, or submit to a queue of this module."
+      "jobs[${jsonencode(k)}]: ${local.isolation_existing_queue_hint}"
       if !(v.queue_arn == null || v.network == null)
     ])
   }
@@ -690,7 +690,7 @@ variable "jobs" {
     error_message = join("\n", flatten([
       for k, v in var.jobs : [
         for ce in try(local.job_queues[coalesce(v.queue, local.default_queue_key)].compute_environments, []) :
-        "jobs[${jsonencode(k)}]: network isolation copies the compute environments of queue \"${coalesce(v.queue, local.default_queue_key)}\" with the job's own security group, and compute_environments[${jsonencode(ce)}] is an existing one (arn), which cannot be copied; remove network, or use a queue of created compute environments."
+        format(local.isolation_existing_environment_hint, jsonencode(k), coalesce(v.queue, local.default_queue_key), jsonencode(ce))
         if !try(var.compute_environments[ce].arn == null, true)
       ] if v.network != null
     ]))

@@ -142,7 +142,8 @@ variable "compute_environments" {
     default group), service_role (default: the Batch service-linked role), state.
     arn: use an existing compute environment (managed, or unmanaged: instances you run) in
     job_queues like a created one; the module creates none for that key and reads only type
-    (its family: FARGATE/FARGATE_SPOT, or EC2/SPOT; EC2 for an unmanaged one).
+    (its family: FARGATE/FARGATE_SPOT, or EC2/SPOT; EC2 for an unmanaged one). The ARN must be
+    known at plan time: it decides what is created.
   EOT
   type = map(object({
     type                = string

@@ -6,7 +6,11 @@
 
 locals {
   # Every queue of the stack, shared and per-job isolated; ARNs from names, known at plan time.
-  monitored_job_queue_arns = [for q in values(local.queues) : "${local.batch_arn_prefix}:job-queue/${q.name}"]
+  # An existing queue (jobs.<job>.queue_arn) is watched whole: its other jobs notify too.
+  monitored_job_queue_arns = distinct(concat(
+    [for q in values(local.queues) : "${local.batch_arn_prefix}:job-queue/${q.name}"],
+    [for j in values(var.jobs) : j.queue_arn if j.queue_arn != null],
+  ))
 
   # One missed-run check per job schedule. A run counts when the job the schedule submits (its
   # job name and the job's definition) SUCCEEDED. Runtime allowance: the timeout of every attempt.

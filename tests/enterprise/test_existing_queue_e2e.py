@@ -19,7 +19,10 @@ CONFIG = Path(__file__).resolve().parent / "configs" / "existing_queue"
 NAME = "ent-e2e"
 
 
-def test_existing_queue_and_job_role_end_to_end(tmp_path):
+def test_existing_queue_and_job_role_end_to_end(tmp_path, monkeypatch):
+    # The wiring is under test, not container execution: the emulator runs jobs without Docker
+    # even where an engine answers (its probe follows DOCKER_HOST).
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
     seen: dict[str, Any] = {}
 
     def inspect(run: Run) -> None:

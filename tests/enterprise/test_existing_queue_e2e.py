@@ -78,4 +78,7 @@ def test_existing_queue_and_job_role_end_to_end(tmp_path, monkeypatch):
     assert set(created) >= {f"{NAME}-report-exec", f"{NAME}-report-nightly-sched", f"{NAME}-nightly-sfn"}
     for name, (path, attached) in created.items():
         assert path == "/batch/", name
-        assert attached == {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary}, name
+        assert attached == {
+            "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
+            "PermissionsBoundaryArn": boundary,
+        }, name

@@ -241,6 +241,12 @@ def _resource_type(address: str) -> str:
     return re.sub(r'\["[^"]*"\]|\[\d+\]', "", address).split(".")[-2]
 
 
+def offline_account_env() -> dict[str, str]:
+    """TF_VAR_account_id for an offline plan, unless the caller's environment sets it (tftest
+    passes that environment on)."""
+    return {} if "TF_VAR_account_id" in os.environ else {"TF_VAR_account_id": OFFLINE_ACCOUNT_ID}
+
+
 class TerraformRunner:
     """One root config directory, driven through tftest with this runner's environment."""
 
@@ -265,8 +271,7 @@ class TerraformRunner:
         }
         if offline_provider:
             self.write_override(OFFLINE_PROVIDER_OVERRIDE)
-            if "TF_VAR_account_id" not in os.environ:  # tftest passes the caller's environment on
-                self.env.setdefault("TF_VAR_account_id", OFFLINE_ACCOUNT_ID)
+            self.env = {**offline_account_env(), **self.env}
         self._tf = tftest.TerraformTest(str(self.workdir), binary=binary, env=self.env)
         self._initialised = False
 

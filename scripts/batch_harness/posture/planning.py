@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from batch_harness.terraform import OFFLINE_PROVIDER_OVERRIDE, TerraformError, TerraformRunner
+from batch_harness.terraform import OFFLINE_PROVIDER_OVERRIDE, TerraformError, TerraformRunner, offline_account_env
 
 from .catalog import WATCHED_ATTRIBUTES
 from .resolve import synthesize_state, unknown_attributes
@@ -172,7 +172,7 @@ def plan_directory(
     var_files: Sequence[Path] = (),
 ) -> PlanOutcome:
     """Init and plan one copied root; resolve unknown attributes the checks need."""
-    runner = TerraformRunner(copy_root)
+    runner = TerraformRunner(copy_root, env=offline_account_env())
     runner.write_override(provider_override(sfn_endpoint))
     artifacts.mkdir(parents=True, exist_ok=True)
     clock = _Clock()

@@ -12,7 +12,7 @@ locals {
 
 module "dynamic_schedules" {
   source = "./modules/dynamic-schedules"
-  count  = length(local.dynamic_schedule_jobs) > 0 ? 1 : 0
+  count  = var.create && length(local.dynamic_schedule_jobs) > 0 ? 1 : 0
 
   group_name = local.dynamic_schedule_group_name
   partition  = local.partition

@@ -7,6 +7,14 @@ locals {
   spot_types    = ["FARGATE_SPOT", "SPOT"]
 
   ce_family = { for k, v in var.compute_environments : k => contains(local.fargate_types, v.type) ? "FARGATE" : "EC2" }
+  # Environments the module creates; the others are existing ones (compute_environments.<key>.arn).
+  created_compute_environments = { for k, v in var.compute_environments : k => v if v.arn == null }
+
+  # Jobs submitted to an existing queue (jobs.<job>.queue_arn) need none of the module's
+  # capacity: without declared queues and with every job on an existing one, none is created.
+  # (Not used by the validations: they may not depend on var.jobs.)
+  jobs_on_own_queues = [for k, v in var.jobs : k if v.queue_arn == null]
+  create_capacity    = length(var.job_queues) > 0 || length(var.jobs) == 0 || length(local.jobs_on_own_queues) > 0
 
   # Declared queues, or one "default" queue with every environment, Spot ones first.
   job_queues = length(var.job_queues) > 0 ? var.job_queues : {
@@ -44,7 +52,13 @@ locals {
   # (local.input_valid): the plan then stops with that rule's message alone, not with follow-up
   # errors of lookups into what is missing.
   jobs = {
-    for k, v in var.jobs : k => merge(v, {
+    for k, v in var.jobs : k => merge(v, v.queue_arn != null ? {
+      # An existing queue: the job runs wherever that queue sends it, on the platform given.
+      queue_key = null
+      platform  = coalesce(v.platform, "FARGATE")
+      isolated  = false
+      queue_ref = null
+      } : {
       queue_key = try(coalesce(v.queue, local.default_queue_key), null)
       platform  = lookup(local.queue_family, try(coalesce(v.queue, local.default_queue_key), ""), null)
       isolated  = v.network != null
@@ -54,21 +68,24 @@ locals {
   }
   isolated_jobs = { for k, v in local.jobs : k => v if v.isolated }
 
-  # Shared environments plus, for every network-isolated job, a copy of each environment of its
-  # queue that uses the job's own security group.
-  compute_environments = merge(
-    { for k, v in var.compute_environments : k => { config = v, name = "${var.name}-${k}", job = "" } if local.input_valid },
-    merge([
-      for jk, j in local.isolated_jobs : {
-        for ce in try(local.job_queues[j.queue_key].compute_environments, []) : "${jk}/${ce}" => {
-          config = var.compute_environments[ce]
-          name   = "${var.name}-${jk}-${ce}"
-          job    = jk
-        } if contains(keys(var.compute_environments), ce)
-      }
-    ]...),
-  )
-  queues = merge(
+  # Shared environments and, for every network-isolated job, a copy of each environment of its
+  # queue that uses the job's own security group (and the instance profile and launch template
+  # of the environment it copies: one per family).
+  shared_compute_environments = !local.create_capacity ? {} : {
+    for k, v in local.created_compute_environments : k => { config = v, name = "${var.name}-${k}", job = "", source = k } if local.input_valid
+  }
+  isolated_compute_environments = !local.create_capacity ? {} : merge([
+    for jk, j in local.isolated_jobs : {
+      for ce in try(local.job_queues[j.queue_key].compute_environments, []) : "${jk}/${ce}" => {
+        config = var.compute_environments[ce]
+        name   = "${var.name}-${jk}-${ce}"
+        job    = jk
+        source = ce
+      } if contains(keys(local.created_compute_environments), ce)
+    }
+  ]...)
+  compute_environments = merge(local.shared_compute_environments, local.isolated_compute_environments)
+  queues = !local.create_capacity ? {} : merge(
     {
       for q, v in local.job_queues : q => {
         config               = v

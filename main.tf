@@ -2,6 +2,11 @@ data "aws_partition" "current" {}
 # Read as .id: provider 6 deprecates .name for .region, which 5.x does not have.
 data "aws_region" "current" {}
 
+# The caller's account, unless given (account_id: plans without credentials).
+data "aws_caller_identity" "current" {
+  count = var.create && var.account_id == null ? 1 : 0
+}
+
 ################################################################################
 # Account, Region, and what each job's targets need
 ################################################################################
@@ -9,10 +14,10 @@ data "aws_region" "current" {}
 locals {
   partition = data.aws_partition.current.partition
   region    = data.aws_region.current.id
-  # Parsed from the KMS key ARN (no sts:GetCallerIdentity at plan time). Schedule, rule and job
-  # trust policies use it for aws:SourceAccount.
-  account_id  = module.encryption.account_id
-  kms_key_arn = module.encryption.key_arn
+  # The caller's account: every ARN the module builds and every aws:SourceAccount condition.
+  # Never taken from another resource's ARN (a key from a central security account is common).
+  account_id  = var.account_id != null ? var.account_id : one(data.aws_caller_identity.current[*].account_id)
+  kms_key_arn = one(module.encryption[*].key_arn)
 
   batch_arn_prefix = "arn:${local.partition}:batch:${local.region}:${local.account_id}"
 
@@ -22,17 +27,18 @@ locals {
   # (fixed) names, so policies and inputs are known at plan time whenever the account is.
   job_targets = {
     for k, j in local.jobs : k => {
-      job_queue_key            = j.queue_ref
-      job_queue_name           = local.queues[j.queue_ref].name
-      job_queue_arn            = "${local.batch_arn_prefix}:job-queue/${local.queues[j.queue_ref].name}"
-      job_definition_name      = "${var.name}-${k}"
-      job_definition_arn       = "${local.batch_arn_prefix}:job-definition/${var.name}-${k}"
-      platform                 = j.platform
-      isolated                 = j.isolated
-      share_identifier         = local.queue_fair_share[j.queue_key] ? coalesce(j.share_identifier, replace(k, "/[^A-Za-z0-9]/", "")) : null
+      job_queue_key       = j.queue_ref
+      job_queue_name      = j.queue_arn != null ? element(split("/", j.queue_arn), 1) : local.queues[j.queue_ref].name
+      job_queue_arn       = j.queue_arn != null ? j.queue_arn : "${local.batch_arn_prefix}:job-queue/${local.queues[j.queue_ref].name}"
+      job_definition_name = "${var.name}-${k}"
+      job_definition_arn  = "${local.batch_arn_prefix}:job-definition/${var.name}-${k}"
+      platform            = j.platform
+      isolated            = j.isolated
+      # An existing queue's scheduling policy is unknown here: its share identifier is the job's own.
+      share_identifier         = j.queue_arn != null ? j.share_identifier : local.queue_fair_share[j.queue_key] ? coalesce(j.share_identifier, replace(k, "/[^A-Za-z0-9]/", "")) : null
       log_group_name           = "/aws/batch/${var.name}/${k}"
       default_parameters       = j.parameters
-      scheduling_priority      = local.queue_fair_share[j.queue_key] ? coalesce(j.scheduling_priority, 0) : null
+      scheduling_priority      = j.queue_arn != null ? j.scheduling_priority : local.queue_fair_share[j.queue_key] ? coalesce(j.scheduling_priority, 0) : null
       expected_runtime_seconds = j.timeout_seconds
     }
   }
@@ -52,8 +58,10 @@ locals {
 
 module "encryption" {
   source = "./modules/encryption"
+  count  = var.create ? 1 : 0
 
   name                   = "${var.name}-batch"
+  account_id             = local.account_id
   kms_key_arn            = var.kms_key_arn
   log_group_arn_patterns = local.log_group_arn_patterns
   # EventBridge writes rule dead letters to the encrypted DLQ and publishes to the encrypted
@@ -64,6 +72,7 @@ module "encryption" {
 
 module "dead_letter_queue" {
   source = "./modules/dead-letter-queue"
+  count  = var.create ? 1 : 0
 
   name                      = local.dead_letter_queue_name
   account_id                = local.account_id
@@ -81,6 +90,7 @@ module "dead_letter_queue" {
 
 module "default_security_group" {
   source = "./modules/security-group"
+  count  = var.create && local.create_capacity ? 1 : 0
 
   name        = "${var.name}-batch"
   description = "${var.name}: Batch jobs without their own network rules"
@@ -91,7 +101,7 @@ module "default_security_group" {
 
 module "job_security_group" {
   source   = "./modules/security-group"
-  for_each = local.isolated_jobs
+  for_each = var.create ? local.isolated_jobs : {}
 
   name        = "${var.name}-${each.key}"
   description = "${var.name}: Batch job ${each.key}"
@@ -118,7 +128,7 @@ module "job_security_group" {
 
 module "compute_environment" {
   source   = "./modules/compute-environment"
-  for_each = local.compute_environments
+  for_each = var.create ? local.shared_compute_environments : {}
 
   name          = each.value.name
   type          = each.value.config.type
@@ -136,23 +146,58 @@ module "compute_environment" {
   instance_tags       = coalesce(each.value.config.instance_tags, {})
   update_policy       = each.value.config.update_policy
   subnet_ids          = each.value.config.subnet_ids != null ? each.value.config.subnet_ids : var.subnet_ids
-  # A network-isolated job's copies carry only the job's group.
-  security_group_ids = each.value.job == "" ? concat([module.default_security_group.id], each.value.config.security_group_ids) : [
-    for k, sg in module.job_security_group : sg.id if k == each.value.job
-  ]
-  service_role = each.value.config.service_role
-  state        = each.value.config.state
-  tags         = var.tags
+  security_group_ids  = concat(module.default_security_group[*].id, each.value.config.security_group_ids)
+  service_role        = each.value.config.service_role
+  state               = each.value.config.state
+  tags                = var.tags
+
+  iam_role_permissions_boundary = var.iam_role_permissions_boundary
+  iam_role_path                 = var.iam_role_path
+}
+
+# A network-isolated job's copies: the job's own security group only, and the instance profile
+# and launch template of the environment they copy.
+module "isolated_compute_environment" {
+  source   = "./modules/compute-environment"
+  for_each = var.create ? local.isolated_compute_environments : {}
+
+  name          = each.value.name
+  type          = each.value.config.type
+  max_vcpus     = each.value.config.max_vcpus
+  min_vcpus     = coalesce(each.value.config.min_vcpus, 0)
+  desired_vcpus = each.value.config.desired_vcpus
+  # "optimal" is the default_x86_64 selection since 2025-11 and is understood everywhere.
+  instance_types       = coalesce(each.value.config.instance_types, [each.value.config.architecture == "ARM64" ? "default_arm64" : "optimal"])
+  allocation_strategy  = each.value.config.allocation_strategy
+  bid_percentage       = each.value.config.bid_percentage
+  spot_iam_fleet_role  = each.value.config.spot_iam_fleet_role
+  launch_template      = module.compute_environment[each.value.source].launch_template
+  instance_profile_arn = module.compute_environment[each.value.source].instance_profile_arn
+  image_type           = coalesce(each.value.config.image_type, "ECS_AL2023")
+  image_id             = each.value.config.image_id
+  instance_tags        = coalesce(each.value.config.instance_tags, {})
+  update_policy        = each.value.config.update_policy
+  subnet_ids           = each.value.config.subnet_ids != null ? each.value.config.subnet_ids : var.subnet_ids
+  security_group_ids   = [module.job_security_group[each.value.job].id]
+  service_role         = each.value.config.service_role
+  state                = each.value.config.state
+  tags                 = var.tags
 }
 
 module "job_queue" {
   source   = "./modules/job-queue"
-  for_each = local.queues
+  for_each = var.create ? local.queues : {}
 
-  name                          = each.value.name
-  priority                      = each.value.config.priority
-  state                         = each.value.config.state
-  compute_environment_arns      = [for ce in each.value.compute_environments : module.compute_environment[ce].arn]
+  name     = each.value.name
+  priority = each.value.config.priority
+  state    = each.value.config.state
+  # Created environments by key, existing ones (compute_environments.<key>.arn) as given.
+  compute_environment_arns = [
+    for ce in each.value.compute_environments : (
+      contains(keys(local.isolated_compute_environments), ce) ? module.isolated_compute_environment[ce].arn :
+      contains(keys(local.shared_compute_environments), ce) ? module.compute_environment[ce].arn : var.compute_environments[ce].arn
+    )
+  ]
   cancel_runnable_after_seconds = each.value.config.cancel_runnable_after_seconds
   fair_share                    = each.value.config.fair_share
   tags                          = var.tags
@@ -164,11 +209,13 @@ module "job_queue" {
 
 module "job" {
   source   = "./modules/job"
-  for_each = local.jobs
+  for_each = var.create ? local.jobs : {}
 
   name                = local.job_targets[each.key].job_definition_name
   job_role_name       = "${var.name}-${each.key}-job"
   execution_role_name = "${var.name}-${each.key}-exec"
+  job_role_arn        = each.value.job_role_arn
+  execution_role_arn  = each.value.execution_role_arn
   log_group_name      = local.job_targets[each.key].log_group_name
   account_id          = local.account_id
   platform            = each.value.platform
@@ -197,6 +244,9 @@ module "job" {
   scheduling_priority      = local.job_targets[each.key].scheduling_priority
   propagate_tags           = each.value.propagate_tags
   tags                     = merge(var.tags, each.value.tags)
+
+  iam_role_permissions_boundary = var.iam_role_permissions_boundary
+  iam_role_path                 = var.iam_role_path
 }
 
 ################################################################################
@@ -205,7 +255,7 @@ module "job" {
 
 module "schedule_group" {
   source = "./modules/schedule-group"
-  count  = var.schedule_backend == "scheduler" ? 1 : 0
+  count  = var.create && var.schedule_backend == "scheduler" ? 1 : 0
 
   name = local.schedule_group_name
   tags = var.tags
@@ -216,21 +266,26 @@ locals {
   # below are built from these names: known at plan time (the names are configured), and each
   # schedule waits for exactly its own queue, job definition or state machine. (A module-wide
   # depends_on made every schedule wait on every job, and plan time grow with jobs x schedules.)
-  job_queue_names       = { for k, m in module.job_queue : k => m.name }
-  job_definition_names  = { for k, m in module.job : k => m.job_definition_name }
-  state_machine_names   = { for k, m in module.pipeline : k => m.name }
-  schedule_group_ref    = try(module.schedule_group[0].name, local.schedule_group_name)
-  dead_letter_queue_arn = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${module.dead_letter_queue.name}"
+  job_queue_names      = { for k, m in module.job_queue : k => m.name }
+  job_definition_names = { for k, m in module.job : k => m.job_definition_name }
+  state_machine_names  = { for k, m in module.pipeline : k => m.name }
+  schedule_group_ref   = try(module.schedule_group[0].name, local.schedule_group_name)
+  dead_letter_queue_arn = var.create ? (
+    "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${module.dead_letter_queue[0].name}"
+  ) : null
 
   # Every schedule of the stack, a job's or a pipeline's, as the schedule module takes it; keyed
   # "<job>/<schedule>" or "<pipeline>/<schedule>" (the validations keep the two apart).
   schedule_calls = merge(
     {
       for k, s in local.schedules : k => {
-        spec               = s
-        description        = coalesce(s.description, "${var.name}: submit job ${s.job} (${s.schedule})")
-        target_type        = "batch"
-        job_queue_arn      = "${local.batch_arn_prefix}:job-queue/${local.job_queue_names[local.job_targets[s.job].job_queue_key]}"
+        spec        = s
+        description = coalesce(s.description, "${var.name}: submit job ${s.job} (${s.schedule})")
+        target_type = "batch"
+        # An existing queue (jobs.<job>.queue_arn) is used as given.
+        job_queue_arn = local.job_targets[s.job].job_queue_key == null ? local.job_targets[s.job].job_queue_arn : (
+          "${local.batch_arn_prefix}:job-queue/${local.job_queue_names[local.job_targets[s.job].job_queue_key]}"
+        )
         job_definition_arn = "${local.batch_arn_prefix}:job-definition/${local.job_definition_names[s.job]}"
         share_identifier   = local.job_targets[s.job].share_identifier
         state_machine_arn  = null
@@ -258,7 +313,7 @@ locals {
 
 module "schedule" {
   source   = "./modules/schedule"
-  for_each = local.schedule_calls
+  for_each = var.create ? local.schedule_calls : {}
 
   name        = each.value.spec.name
   role_name   = "${each.value.spec.name}-sched"
@@ -291,4 +346,7 @@ module "schedule" {
   retry_maximum_attempts          = var.schedule_retry_policy.maximum_retry_attempts
   retry_maximum_event_age_seconds = var.schedule_retry_policy.maximum_event_age_seconds
   tags                            = each.value.tags
+
+  iam_role_permissions_boundary = var.iam_role_permissions_boundary
+  iam_role_path                 = var.iam_role_path
 }

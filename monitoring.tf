@@ -6,7 +6,11 @@
 
 locals {
   # Every queue of the stack, shared and per-job isolated; ARNs from names, known at plan time.
-  monitored_job_queue_arns = [for q in values(local.queues) : "${local.batch_arn_prefix}:job-queue/${q.name}"]
+  # An existing queue (jobs.<job>.queue_arn) is watched whole: its other jobs notify too.
+  monitored_job_queue_arns = distinct(concat(
+    [for q in values(local.queues) : "${local.batch_arn_prefix}:job-queue/${q.name}"],
+    [for j in values(var.jobs) : j.queue_arn if j.queue_arn != null],
+  ))
 
   # One missed-run check per job schedule. A run counts when the job the schedule submits (its
   # job name, unique in the stack) SUCCEEDED. Runtime allowance: the timeout of every attempt.
@@ -54,7 +58,7 @@ locals {
 
 module "monitoring" {
   source = "./modules/monitoring"
-  count  = var.monitoring.enabled ? 1 : 0
+  count  = var.create && var.monitoring.enabled ? 1 : 0
 
   name        = var.name
   account_id  = local.account_id
@@ -70,4 +74,8 @@ module "monitoring" {
   missed_run_grace_minutes = var.monitoring.missed_run_grace_minutes
   history_retention_days   = var.monitoring.history_retention_days
   create_dashboard         = var.create_dashboard
+  log_resource_policy      = var.monitoring.log_resource_policy
+
+  iam_role_permissions_boundary = var.iam_role_permissions_boundary
+  iam_role_path                 = var.iam_role_path
 }

@@ -4,7 +4,7 @@
 
 output "compute_environment_arns" {
   description = "Compute environment ARNs by key; copies for network-isolated jobs are keyed \"<job>/<compute environment>\"."
-  value       = { for k, m in module.compute_environment : k => m.arn }
+  value       = { for k, m in merge(module.compute_environment, module.isolated_compute_environment) : k => m.arn }
 }
 
 output "job_queue_arns" {
@@ -24,7 +24,7 @@ output "job_queue_compute_environments" {
 
 output "security_group_ids" {
   description = "Security group ids: \"default\" (jobs without network rules) and one per network-isolated job."
-  value       = merge({ default = module.default_security_group.id }, { for k, m in module.job_security_group : k => m.id })
+  value       = merge({ for m in module.default_security_group : "default" => m.id }, { for k, m in module.job_security_group : k => m.id })
 }
 
 ################################################################################
@@ -58,7 +58,7 @@ output "log_group_names" {
 
 output "job_queue_arn_by_job" {
   description = "ARN of the queue each job is submitted to (its own queue when network-isolated)."
-  value       = { for k, t in local.job_targets : k => module.job_queue[t.job_queue_key].arn }
+  value       = { for k, m in module.job : k => local.job_targets[k].job_queue_key == null ? local.job_targets[k].job_queue_arn : module.job_queue[local.job_targets[k].job_queue_key].arn }
 }
 
 ################################################################################
@@ -99,17 +99,17 @@ output "schedule_group_name" {
 
 output "dead_letter_queue_arn" {
   description = "ARN of the SQS queue receiving schedule events that could not be delivered."
-  value       = module.dead_letter_queue.arn
+  value       = one(module.dead_letter_queue[*].arn)
 }
 
 output "dead_letter_queue_url" {
   description = "URL of the dead-letter queue."
-  value       = module.dead_letter_queue.url
+  value       = one(module.dead_letter_queue[*].url)
 }
 
 output "dead_letter_queue_name" {
   description = "Name of the dead-letter queue."
-  value       = module.dead_letter_queue.name
+  value       = one(module.dead_letter_queue[*].name)
 }
 
 ################################################################################
@@ -122,7 +122,7 @@ output "kms_key_arn" {
 }
 
 output "account_id" {
-  description = "AWS account id (parsed from the KMS key ARN)."
+  description = "AWS account id of every ARN the module builds (the caller's, or account_id)."
   value       = local.account_id
 }
 

@@ -64,7 +64,7 @@ locals {
 
 module "pipeline" {
   source   = "./modules/pipeline"
-  for_each = local.pipelines
+  for_each = var.create ? local.pipelines : {}
 
   name        = each.value.name
   pipeline    = each.key
@@ -82,4 +82,7 @@ module "pipeline" {
   kms_key_arn            = local.kms_key_arn
   tracing_enabled        = var.pipelines[each.key].tracing_enabled
   tags                   = merge(var.tags, var.pipelines[each.key].tags)
+
+  iam_role_permissions_boundary = var.iam_role_permissions_boundary
+  iam_role_path                 = var.iam_role_path
 }

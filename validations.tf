@@ -201,15 +201,23 @@ locals {
   ])
   job_queue_unset_errors = flatten([
     for k, v in var.jobs :
-    v.queue == null && local.default_queue_key == null ? [
+    v.queue == null && v.queue_arn == null && local.default_queue_key == null ? [
       "jobs[${jsonencode(k)}]: queue is not set and job_queues has no \"default\" queue; set queue to one of: ${join(", ", sort(keys(local.job_queues)))}."
     ] : []
   ])
 
+  # The platform a job runs on: its queue's compute environment family, or what it declares for
+  # an existing queue (jobs.<job>.platform).
+  job_platform = {
+    for k, v in var.jobs : k => v.queue_arn != null ? coalesce(v.platform, "FARGATE") : lookup(
+      local.queue_family, try(coalesce(v.queue, local.default_queue_key), ""), null
+    )
+  }
+
   # Fargate vCPU/memory combinations (queue -> compute environment family decides the platform).
   job_fargate_vcpu_errors = flatten([
     for k, v in var.jobs : [
-      for fam in [lookup(local.queue_family, try(coalesce(v.queue, local.default_queue_key), ""), null)] :
+      for fam in [local.job_platform[k]] :
       fam == "FARGATE" && !contains(keys(local.fargate_memory), tostring(v.vcpu)) ? [
         "jobs[${jsonencode(k)}]: vcpu ${v.vcpu} is not valid on Fargate (use 0.25, 0.5, 1, 2, 4, 8 or 16)."
       ] : []
@@ -217,7 +225,7 @@ locals {
   ])
   job_fargate_memory_errors = flatten([
     for k, v in var.jobs : [
-      for fam in [lookup(local.queue_family, try(coalesce(v.queue, local.default_queue_key), ""), null)] :
+      for fam in [local.job_platform[k]] :
       fam == "FARGATE" && contains(keys(local.fargate_memory), tostring(v.vcpu)) && !contains(lookup(local.fargate_memory, tostring(v.vcpu), []), v.memory) ? [
         "jobs[${jsonencode(k)}]: memory ${v.memory} is not valid for ${v.vcpu} vCPU on Fargate (use ${lookup(local.fargate_memory_hint, tostring(v.vcpu), "-")})."
       ] : []
@@ -227,7 +235,7 @@ locals {
   # EC2: whole vCPUs, memory in MiB, GPUs; Fargate: no GPUs, ephemeral storage 21-200 GiB.
   job_ec2_vcpu_errors = flatten([
     for k, v in var.jobs : [
-      for fam in [lookup(local.queue_family, try(coalesce(v.queue, local.default_queue_key), ""), null)] :
+      for fam in [local.job_platform[k]] :
       fam == "EC2" && (v.vcpu < 1 || floor(v.vcpu) != v.vcpu) ? [
         "jobs[${jsonencode(k)}]: vcpu ${v.vcpu} is not valid on EC2 compute environments (use a whole number of vCPUs, at least 1)."
       ] : []
@@ -235,7 +243,7 @@ locals {
   ])
   job_ec2_memory_errors = flatten([
     for k, v in var.jobs : [
-      for fam in [lookup(local.queue_family, try(coalesce(v.queue, local.default_queue_key), ""), null)] :
+      for fam in [local.job_platform[k]] :
       fam == "EC2" && (v.memory < 4 || floor(v.memory) != v.memory) ? [
         "jobs[${jsonencode(k)}]: memory ${v.memory} is not valid (use a whole number of MiB, at least 4)."
       ] : []
@@ -243,7 +251,7 @@ locals {
   ])
   job_gpu_errors = flatten([
     for k, v in var.jobs : [
-      for fam in [lookup(local.queue_family, try(coalesce(v.queue, local.default_queue_key), ""), null)] :
+      for fam in [local.job_platform[k]] :
       v.gpu == null ? [] : fam == "FARGATE" ? ["jobs[${jsonencode(k)}]: gpu is only available on EC2 compute environments and queue \"${try(coalesce(v.queue, local.default_queue_key), "")}\" is Fargate (use an EC2/SPOT queue or remove gpu)."] : coalesce(v.gpu, 1) < 1 || floor(coalesce(v.gpu, 1)) != coalesce(v.gpu, 1) ? [
         "jobs[${jsonencode(k)}]: gpu ${coalesce(v.gpu, 0)} is not valid (use a whole number, at least 1)."
       ] : []
@@ -251,7 +259,7 @@ locals {
   ])
   job_ephemeral_storage_errors = flatten([
     for k, v in var.jobs : [
-      for fam in [lookup(local.queue_family, try(coalesce(v.queue, local.default_queue_key), ""), null)] :
+      for fam in [local.job_platform[k]] :
       v.ephemeral_storage_gib == null ? [] : fam == "EC2" ? ["jobs[${jsonencode(k)}]: ephemeral_storage_gib is only valid on Fargate (queue \"${try(coalesce(v.queue, local.default_queue_key), "")}\" is EC2; size the instance volume with a launch template instead)."] : coalesce(v.ephemeral_storage_gib, 0) < 21 || coalesce(v.ephemeral_storage_gib, 0) > 200 ? [
         "jobs[${jsonencode(k)}]: ephemeral_storage_gib ${coalesce(v.ephemeral_storage_gib, 0)} is out of range (Fargate allows 21 to 200 GiB)."
       ] : []
@@ -267,7 +275,7 @@ locals {
   ])
   job_fargate_spot_arm_errors = flatten([
     for k, v in var.jobs : [
-      for fam in [lookup(local.queue_family, try(coalesce(v.queue, local.default_queue_key), ""), null)] :
+      for fam in [local.job_platform[k]] :
       fam == "FARGATE" && v.architecture == "ARM64" && contains(lookup(local.queue_types, try(coalesce(v.queue, local.default_queue_key), ""), []), "FARGATE_SPOT") ? [
         "jobs[${jsonencode(k)}]: architecture ARM64 cannot run on Fargate Spot and queue \"${try(coalesce(v.queue, local.default_queue_key), "")}\" includes a FARGATE_SPOT compute environment (use a FARGATE-only queue, or X86_64)."
       ] : []
@@ -275,7 +283,7 @@ locals {
   ])
   job_architecture_mismatch_errors = flatten([
     for k, v in var.jobs : [
-      for fam in [lookup(local.queue_family, try(coalesce(v.queue, local.default_queue_key), ""), null)] :
+      for fam in [local.job_platform[k]] :
       fam == "EC2" && v.architecture != null && lookup(local.queue_architecture, try(coalesce(v.queue, local.default_queue_key), ""), null) != null && v.architecture != lookup(local.queue_architecture, try(coalesce(v.queue, local.default_queue_key), ""), null) ? [
         "jobs[${jsonencode(k)}]: architecture ${coalesce(v.architecture, "-")} does not match the ${coalesce(lookup(local.queue_architecture, try(coalesce(v.queue, local.default_queue_key), ""), null), "-")} compute environments of queue \"${try(coalesce(v.queue, local.default_queue_key), "")}\" (use a queue with matching instances)."
       ] : []
@@ -877,6 +885,17 @@ locals {
     local.schedule_errors.job,
     local.schedule_errors.pipeline,
     local.dynamic_schedule_errors,
+    local.compute_environment_arn_errors,
+    local.compute_environment_existing_settings_errors,
+    local.job_role_arn_errors,
+    local.job_execution_role_arn_errors,
+    local.job_existing_role_permissions_errors,
+    local.job_queue_arn_errors,
+    local.job_queue_exclusive_errors,
+    local.job_isolation_existing_queue_errors,
+    local.job_platform_unused_errors,
+    local.job_platform_errors,
+    local.job_isolation_existing_environment_errors,
   )
   # The references between the collections: the wiring looks them up (a job's queue, a queue's
   # compute environments, a step's job and the steps it runs after). Only these gate it, since
@@ -1225,5 +1244,49 @@ output "input_errors" {
   precondition {
     condition     = length(local.dynamic_schedule_errors) == 0
     error_message = join("\n", local.dynamic_schedule_errors)
+  }
+  precondition {
+    condition     = length(local.compute_environment_arn_errors) == 0
+    error_message = join("\n", local.compute_environment_arn_errors)
+  }
+  precondition {
+    condition     = length(local.compute_environment_existing_settings_errors) == 0
+    error_message = join("\n", local.compute_environment_existing_settings_errors)
+  }
+  precondition {
+    condition     = length(local.job_role_arn_errors) == 0
+    error_message = join("\n", local.job_role_arn_errors)
+  }
+  precondition {
+    condition     = length(local.job_execution_role_arn_errors) == 0
+    error_message = join("\n", local.job_execution_role_arn_errors)
+  }
+  precondition {
+    condition     = length(local.job_existing_role_permissions_errors) == 0
+    error_message = join("\n", local.job_existing_role_permissions_errors)
+  }
+  precondition {
+    condition     = length(local.job_queue_arn_errors) == 0
+    error_message = join("\n", local.job_queue_arn_errors)
+  }
+  precondition {
+    condition     = length(local.job_queue_exclusive_errors) == 0
+    error_message = join("\n", local.job_queue_exclusive_errors)
+  }
+  precondition {
+    condition     = length(local.job_isolation_existing_queue_errors) == 0
+    error_message = join("\n", local.job_isolation_existing_queue_errors)
+  }
+  precondition {
+    condition     = length(local.job_platform_unused_errors) == 0
+    error_message = join("\n", local.job_platform_unused_errors)
+  }
+  precondition {
+    condition     = length(local.job_platform_errors) == 0
+    error_message = join("\n", local.job_platform_errors)
+  }
+  precondition {
+    condition     = length(local.job_isolation_existing_environment_errors) == 0
+    error_message = join("\n", local.job_isolation_existing_environment_errors)
   }
 }

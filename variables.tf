@@ -96,6 +96,24 @@ variable "iam_role_path" {
   }
 }
 
+variable "create" {
+  description = "Create the module's resources; false creates nothing (terraform-aws-modules convention)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "account_id" {
+  description = "Account of the stack, for plans without credentials; null reads the caller's. Never the KMS key's (it may live in another account)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id: \"${coalesce(var.account_id, "-")}\" is not an AWS account id (12 digits)."
+  }
+}
+
 variable "default_security_group_egress" {
   description = <<-EOT
     Egress of the security group shared by jobs without `network`: HTTPS only by default (ECR,
@@ -140,6 +158,10 @@ variable "compute_environments" {
     template), image_type, image_id, instance_tags, architecture, update_policy.
     All types: subnet_ids (default var.subnet_ids), security_group_ids (added to the module's
     default group), service_role (default: the Batch service-linked role), state.
+    arn: use an existing compute environment (managed, or unmanaged: instances you run) in
+    job_queues like a created one; the module creates none for that key and reads only type
+    (its family: FARGATE/FARGATE_SPOT, or EC2/SPOT; EC2 for an unmanaged one). The ARN must be
+    known at plan time: it decides what is created.
   EOT
   type = map(object({
     type                = string
@@ -167,6 +189,7 @@ variable "compute_environments" {
     security_group_ids = optional(list(string), [])
     service_role       = optional(string)
     state              = optional(string, "ENABLED")
+    arn                = optional(string)
   }))
   default = {
     fargate_spot = { type = "FARGATE_SPOT", max_vcpus = 64 }
@@ -290,16 +313,21 @@ variable "jobs" {
     timeout_seconds (default 3600, >= 60), retry = { attempts (1-10, default 3), rules (ordered,
     max 5; default: RETRY on infrastructure and Spot losses, EXIT otherwise) }, environment,
     secrets (name => Secrets Manager / SSM parameter ARN), secrets_kms_key_arns, parameters,
-    iam_policy_statements (the job role's only permissions), iam_policy_arns,
+    iam_policy_statements (the job role's only permissions), iam_policy_arns (name => ARN),
     network = { egress = [{ port | from_port/to_port, protocol (tcp), cidr_blocks |
     ipv6_cidr_blocks | prefix_list_ids | security_group_ids }] } (own security group, compute
     environments and queue), readonly_root_filesystem (default true), user, writable_paths,
     ephemeral_storage_gib (Fargate), log_retention_days (default 30), share_identifier and
     scheduling_priority (fair-share queues), propagate_tags, tags, and
     schedules = { key = { expression, timezone, flexible_window_minutes, start_date, end_date,
-    enabled, parameters, command, description, expected_interval_minutes } }, and
+    enabled, parameters, command, description, expected_interval_minutes } },
     dynamic_schedules = { enabled (false), max_per_user (10), retry_policy =
     { maximum_retry_attempts, maximum_event_age_seconds } (default: schedule_retry_policy) }.
+    Bring your own: job_role_arn / execution_role_arn (an existing role; none is created and
+    iam_policy_statements / iam_policy_arns must be empty), queue_arn (submit to an existing
+    queue instead of queue; platform FARGATE (default) or EC2 says what runs behind it). These
+    ARNs decide what is created, so they must be known at plan time (a literal, a data source,
+    another stack's output), not attributes of resources created in the same apply.
   EOT
   type = map(object({
     image           = string
@@ -334,7 +362,7 @@ variable "jobs" {
         values   = list(string)
       })), [])
     })), [])
-    iam_policy_arns = optional(list(string), [])
+    iam_policy_arns = optional(map(string), {})
     network = optional(object({
       egress = list(object({
         port               = optional(number)
@@ -357,6 +385,10 @@ variable "jobs" {
     scheduling_priority      = optional(number)
     propagate_tags           = optional(bool, true)
     tags                     = optional(map(string), {})
+    job_role_arn             = optional(string)
+    execution_role_arn       = optional(string)
+    queue_arn                = optional(string)
+    platform                 = optional(string)
     schedules = optional(map(object({
       expression                = string
       timezone                  = optional(string)
@@ -415,15 +447,24 @@ variable "monitoring" {
     - missed_run_grace_minutes: slack before a missed run alarms, on top of the schedule's
       flexible window and the job's timeout x attempts (default 60, at least 5).
     - history_retention_days: retention of the job-history log group (default 365).
+    - log_resource_policy: "stack" (default: this stack's own CloudWatch Logs resource policy;
+      at most 10 per Region and account), "shared" (creates the one account-wide policy every
+      stack can use) or "existing" (creates none: another stack's "shared" one is in place).
   EOT
   type = object({
     enabled                  = optional(bool, true)
     missed_run_alarms        = optional(bool, true)
     missed_run_grace_minutes = optional(number, 60)
     history_retention_days   = optional(number, 365)
+    log_resource_policy      = optional(string, "stack")
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = contains(["stack", "shared", "existing"], var.monitoring.log_resource_policy)
+    error_message = "monitoring.log_resource_policy: \"${var.monitoring.log_resource_policy}\" is not valid (use \"stack\", \"shared\" or \"existing\")."
+  }
 
   validation {
     condition     = var.monitoring.missed_run_grace_minutes >= 5 && floor(var.monitoring.missed_run_grace_minutes) == var.monitoring.missed_run_grace_minutes

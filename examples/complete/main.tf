@@ -28,6 +28,7 @@ resource "aws_secretsmanager_secret_version" "db_password" {
 module "batch" {
   source = "../.."
 
+  account_id = var.account_id
   name       = var.name
   vpc_id     = module.vpc.vpc_id
   subnet_ids = module.vpc.private_subnet_ids

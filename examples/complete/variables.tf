@@ -22,3 +22,9 @@ variable "db_password" {
   sensitive   = true
   default     = "example-only-not-a-password"
 }
+
+variable "account_id" {
+  description = "Account for a plan without credentials; null reads the caller's."
+  type        = string
+  default     = null
+}

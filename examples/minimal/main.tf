@@ -13,6 +13,7 @@ module "vpc" {
 module "batch" {
   source = "../.."
 
+  account_id = var.account_id
   name       = var.name
   vpc_id     = module.vpc.vpc_id
   subnet_ids = module.vpc.private_subnet_ids

@@ -15,3 +15,9 @@ variable "schedule_backend" {
   type        = string
   default     = "scheduler"
 }
+
+variable "account_id" {
+  description = "Account for a plan without credentials; null reads the caller's."
+  type        = string
+  default     = null
+}

@@ -10,6 +10,8 @@ locals {
     var.type == "SPOT" ? "SPOT_PRICE_CAPACITY_OPTIMIZED" : "BEST_FIT_PROGRESSIVE",
   )
   own_launch_template = local.ec2 && var.launch_template == null
+  # A network-isolated copy uses the instance profile of the environment it copies.
+  own_instance_role = local.ec2 && var.instance_profile_arn == null
   # A short name prefix for IAM (name_prefix allows 38 characters).
   iam_prefix = "${substr(var.name, 0, 33)}-"
 }
@@ -19,11 +21,13 @@ locals {
 ################################################################################
 
 resource "aws_iam_role" "instance" {
-  count = local.ec2 ? 1 : 0
+  count = local.own_instance_role ? 1 : 0
 
   name_prefix           = local.iam_prefix
   description           = "ECS container instances of Batch compute environment ${var.name}"
   force_detach_policies = true
+  path                  = var.iam_role_path
+  permissions_boundary  = var.iam_role_permissions_boundary
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -40,16 +44,17 @@ resource "aws_iam_role" "instance" {
 }
 
 resource "aws_iam_role_policy_attachment" "instance" {
-  count = local.ec2 ? 1 : 0
+  count = local.own_instance_role ? 1 : 0
 
   role       = aws_iam_role.instance[0].name
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 }
 
 resource "aws_iam_instance_profile" "instance" {
-  count = local.ec2 ? 1 : 0
+  count = local.own_instance_role ? 1 : 0
 
   name_prefix = local.iam_prefix
+  path        = var.iam_role_path
   role        = aws_iam_role.instance[0].name
   tags        = var.tags
 
@@ -98,7 +103,7 @@ resource "aws_batch_compute_environment" "this" {
     min_vcpus           = local.ec2 ? var.min_vcpus : null
     desired_vcpus       = local.ec2 ? var.desired_vcpus : null
     instance_type       = local.ec2 ? var.instance_types : null
-    instance_role       = local.ec2 ? aws_iam_instance_profile.instance[0].arn : null
+    instance_role       = local.ec2 ? coalesce(var.instance_profile_arn, one(aws_iam_instance_profile.instance[*].arn)) : null
     allocation_strategy = local.allocation_strategy
     bid_percentage      = var.type == "SPOT" ? var.bid_percentage : null
     spot_iam_fleet_role = var.type == "SPOT" ? var.spot_iam_fleet_role : null

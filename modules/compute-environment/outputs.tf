@@ -21,6 +21,15 @@ output "instance_role_arn" {
 }
 
 output "instance_profile_arn" {
-  description = "EC2/SPOT: ARN of the instance profile."
-  value       = one(aws_iam_instance_profile.instance[*].arn)
+  description = "EC2/SPOT: ARN of the instance profile in use (created, or instance_profile_arn)."
+  value       = local.ec2 ? coalesce(var.instance_profile_arn, one(aws_iam_instance_profile.instance[*].arn)) : null
+}
+
+output "launch_template" {
+  description = "EC2/SPOT: the launch template in use (id or name, and version), for copies of this environment; null on Fargate."
+  value = !local.ec2 ? null : local.own_launch_template ? {
+    id      = aws_launch_template.this[0].id
+    name    = null
+    version = tostring(aws_launch_template.this[0].latest_version)
+  } : var.launch_template
 }

@@ -49,6 +49,12 @@ variable "spot_iam_fleet_role" {
   default     = null
 }
 
+variable "instance_profile_arn" {
+  description = "EC2/SPOT: an instance profile to use (a network-isolated copy shares its original's); null creates a role and profile."
+  type        = string
+  default     = null
+}
+
 variable "launch_template" {
   description = "EC2/SPOT: launch template to use instead of the module's IMDSv2-only template."
   type = object({
@@ -112,4 +118,16 @@ variable "tags" {
   description = "Tags of the environment resource itself (updatable in place)."
   type        = map(string)
   default     = {}
+}
+
+variable "iam_role_permissions_boundary" {
+  description = "Permissions boundary (policy ARN) of every IAM role this module creates; null sets none."
+  type        = string
+  default     = null
+}
+
+variable "iam_role_path" {
+  description = "IAM path of every role (and instance profile) this module creates."
+  type        = string
+  default     = "/"
 }

@@ -3,12 +3,10 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  create  = var.kms_key_arn == null
-  key_arn = local.create ? aws_kms_key.this[0].arn : var.kms_key_arn
-  # The account comes from the key's own ARN: no sts:GetCallerIdentity at plan time.
-  account_id = provider::aws::arn_parse(local.key_arn).account_id
-  partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.id
+  create    = var.kms_key_arn == null
+  key_arn   = local.create ? aws_kms_key.this[0].arn : var.kms_key_arn
+  partition = data.aws_partition.current.partition
+  region    = data.aws_region.current.id
 }
 
 resource "aws_kms_key" "this" {
@@ -27,7 +25,6 @@ resource "aws_kms_alias" "this" {
   target_key_id = aws_kms_key.this[0].key_id
 }
 
-# A separate policy resource so that it can name the account parsed from the key ARN.
 resource "aws_kms_key_policy" "this" {
   count = local.create ? 1 : 0
 
@@ -40,7 +37,7 @@ resource "aws_kms_key_policy" "this" {
           # Delegates access to IAM policies of this account (job execution roles, schedule roles).
           Sid       = "AccountAdministration"
           Effect    = "Allow"
-          Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+          Principal = { AWS = "arn:${local.partition}:iam::${var.account_id}:root" }
           Action    = "kms:*"
           Resource  = "*"
         },
@@ -53,7 +50,7 @@ resource "aws_kms_key_policy" "this" {
           Condition = {
             ArnLike = {
               "kms:EncryptionContext:aws:logs:arn" = [
-                for pattern in var.log_group_arn_patterns : replace(pattern, "<account>", local.account_id)
+                for pattern in var.log_group_arn_patterns : replace(pattern, "<account>", var.account_id)
               ]
             }
           }
@@ -66,7 +63,7 @@ resource "aws_kms_key_policy" "this" {
           Principal = { Service = var.service_principals }
           Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
           Resource  = "*"
-          Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+          Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
         },
       ],
     )

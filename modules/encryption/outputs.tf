@@ -4,11 +4,6 @@ output "key_arn" {
   depends_on  = [aws_kms_key_policy.this]
 }
 
-output "account_id" {
-  description = "AWS account id, parsed from the key ARN."
-  value       = local.account_id
-}
-
 output "created" {
   description = "Whether this module created the key."
   value       = local.create

@@ -3,6 +3,11 @@ variable "name" {
   type        = string
 }
 
+variable "account_id" {
+  description = "The caller's AWS account id: the key policy delegates to it and scopes service access to it."
+  type        = string
+}
+
 variable "kms_key_arn" {
   description = "ARN of an existing KMS key to use instead of creating one. Its key policy must already let CloudWatch Logs and EventBridge use it."
   type        = string

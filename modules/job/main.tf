@@ -20,10 +20,17 @@ locals {
   ]
   retry_rules = var.retry_rules == null ? local.default_retry_rules : var.retry_rules
 
-  # Role ARNs from their names (IAM role ARNs are deterministic), so the container properties
-  # are known at plan time whenever the account is; depends_on below keeps the order.
-  job_role_arn       = "arn:${local.partition}:iam::${var.account_id}:role/${var.job_role_name}"
-  execution_role_arn = "arn:${local.partition}:iam::${var.account_id}:role/${var.execution_role_name}"
+  # Existing roles as given; created ones from their path and name (IAM role ARNs are
+  # deterministic), so the container properties are known at plan time whenever the account is;
+  # depends_on below keeps the order.
+  create_job_role       = var.job_role_arn == null
+  create_execution_role = var.execution_role_arn == null
+  job_role_arn = coalesce(
+    var.job_role_arn, "arn:${local.partition}:iam::${var.account_id}:role${var.iam_role_path}${var.job_role_name}",
+  )
+  execution_role_arn = coalesce(
+    var.execution_role_arn, "arn:${local.partition}:iam::${var.account_id}:role${var.iam_role_path}${var.execution_role_name}",
+  )
 
   log_group_arn = "arn:${local.partition}:logs:${local.region}:${var.account_id}:log-group:${var.log_group_name}"
 
@@ -167,9 +174,13 @@ resource "aws_cloudwatch_log_group" "this" {
 ################################################################################
 
 resource "aws_iam_role" "job" {
+  count = local.create_job_role ? 1 : 0
+
   name                  = var.job_role_name
   description           = "Batch job ${var.name}: what the container may do"
   force_detach_policies = true
+  path                  = var.iam_role_path
+  permissions_boundary  = var.iam_role_permissions_boundary
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -183,17 +194,18 @@ resource "aws_iam_role" "job" {
 }
 
 resource "aws_iam_role_policy" "job" {
-  count = length(var.iam_policy_statements) > 0 ? 1 : 0
+  count = local.create_job_role && length(var.iam_policy_statements) > 0 ? 1 : 0
 
   name   = "job"
-  role   = aws_iam_role.job.id
+  role   = aws_iam_role.job[0].id
   policy = jsonencode({ Version = "2012-10-17", Statement = local.job_statements })
 }
 
+# Keyed by the caller's names, so ARNs known only after apply can be attached.
 resource "aws_iam_role_policy_attachment" "job" {
-  for_each = toset(var.iam_policy_arns)
+  for_each = local.create_job_role ? var.iam_policy_arns : {}
 
-  role       = aws_iam_role.job.name
+  role       = aws_iam_role.job[0].name
   policy_arn = each.value
 }
 
@@ -202,23 +214,30 @@ resource "aws_iam_role_policy_attachment" "job" {
 ################################################################################
 
 resource "aws_iam_role" "execution" {
+  count = local.create_execution_role ? 1 : 0
+
   name                  = var.execution_role_name
   description           = "Batch job ${var.name}: image pull, its log group, its secrets"
   force_detach_policies = true
+  path                  = var.iam_role_path
+  permissions_boundary  = var.iam_role_permissions_boundary
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
       Principal = { Service = "ecs-tasks.amazonaws.com" }
       Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
     }]
   })
   tags = var.tags
 }
 
 resource "aws_iam_role_policy" "execution" {
+  count = local.create_execution_role ? 1 : 0
+
   name   = "execution"
-  role   = aws_iam_role.execution.id
+  role   = aws_iam_role.execution[0].id
   policy = jsonencode({ Version = "2012-10-17", Statement = local.execution_statements })
 }
 

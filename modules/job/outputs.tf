@@ -14,18 +14,13 @@ output "job_definition_name" {
 }
 
 output "job_role_arn" {
-  description = "ARN of the job role."
-  value       = aws_iam_role.job.arn
-}
-
-output "job_role_name" {
-  description = "Name of the job role."
-  value       = aws_iam_role.job.name
+  description = "ARN of the job role (created, or job_role_arn)."
+  value       = local.create_job_role ? aws_iam_role.job[0].arn : var.job_role_arn
 }
 
 output "execution_role_arn" {
-  description = "ARN of the execution role."
-  value       = aws_iam_role.execution.arn
+  description = "ARN of the execution role (created, or execution_role_arn)."
+  value       = local.create_execution_role ? aws_iam_role.execution[0].arn : var.execution_role_arn
 }
 
 output "log_group_name" {

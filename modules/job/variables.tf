@@ -13,6 +13,18 @@ variable "execution_role_name" {
   type        = string
 }
 
+variable "job_role_arn" {
+  description = "An existing job role to use; null creates one named job_role_name."
+  type        = string
+  default     = null
+}
+
+variable "execution_role_arn" {
+  description = "An existing execution role to use; null creates one named execution_role_name."
+  type        = string
+  default     = null
+}
+
 variable "log_group_name" {
   description = "Name of the job's CloudWatch log group."
   type        = string
@@ -147,9 +159,9 @@ variable "iam_policy_statements" {
 }
 
 variable "iam_policy_arns" {
-  description = "Managed policies attached to the job role."
-  type        = list(string)
-  default     = []
+  description = "Managed policies attached to the job role, by a name of the caller's choosing (static keys: the ARNs may be known only after apply)."
+  type        = map(string)
+  default     = {}
 }
 
 variable "log_retention_days" {
@@ -180,4 +192,16 @@ variable "tags" {
   description = "Tags for every resource of the job."
   type        = map(string)
   default     = {}
+}
+
+variable "iam_role_permissions_boundary" {
+  description = "Permissions boundary (policy ARN) of every IAM role this module creates; null sets none."
+  type        = string
+  default     = null
+}
+
+variable "iam_role_path" {
+  description = "IAM path of every role (and instance profile) this module creates."
+  type        = string
+  default     = "/"
 }

@@ -160,28 +160,45 @@ resource "aws_cloudwatch_event_target" "pipeline_history" {
   depends_on = [aws_cloudwatch_log_resource_policy.history]
 }
 
-# EventBridge writes to CloudWatch Logs as a service: the log group needs a resource policy
-# (account-wide, at most 10 per Region) naming the rules that may write.
-resource "aws_cloudwatch_log_resource_policy" "history" {
-  policy_name = "${var.name}-job-history"
-  policy_document = jsonencode({
+# EventBridge writes to CloudWatch Logs as a service: the log group needs a resource policy.
+# Those are account-wide and at most 10 per Region, so "stack" (one per stack, naming its own
+# rules) fits few stacks; "shared" creates one policy for every stack's /aws/events/ groups in
+# this account, which the other stacks reuse with "existing" (any number of stacks).
+locals {
+  shared_log_resource_policy_name = "scheduled-batch-events-to-logs"
+  log_writers = {
+    Effect    = "Allow"
+    Principal = { Service = ["events.amazonaws.com", "delivery.logs.amazonaws.com"] }
+    Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
+  }
+  stack_log_resource_policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "EventBridgeRulesOfThisStack"
-        Effect    = "Allow"
-        Principal = { Service = ["events.amazonaws.com", "delivery.logs.amazonaws.com"] }
-        Action    = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource  = "${aws_cloudwatch_log_group.history.arn}:*"
-        Condition = {
-          ArnEquals = {
-            "aws:SourceArn" = concat(
-              [aws_cloudwatch_event_rule.job_history.arn],
-              aws_cloudwatch_event_rule.pipeline_history[*].arn,
-            )
-          }
+    Statement = [merge(local.log_writers, {
+      Sid      = "EventBridgeRulesOfThisStack"
+      Resource = "${aws_cloudwatch_log_group.history.arn}:*"
+      Condition = {
+        ArnEquals = {
+          "aws:SourceArn" = concat(
+            [aws_cloudwatch_event_rule.job_history.arn],
+            aws_cloudwatch_event_rule.pipeline_history[*].arn,
+          )
         }
-      },
-    ]
+      }
+    })]
   })
+  shared_log_resource_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [merge(local.log_writers, {
+      Sid       = "EventBridgeRulesOfThisAccount"
+      Resource  = "arn:${local.partition}:logs:${local.region}:${var.account_id}:log-group:/aws/events/*:*"
+      Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
+    })]
+  })
+}
+
+resource "aws_cloudwatch_log_resource_policy" "history" {
+  count = var.log_resource_policy == "existing" ? 0 : 1
+
+  policy_name     = var.log_resource_policy == "stack" ? "${var.name}-job-history" : local.shared_log_resource_policy_name
+  policy_document = var.log_resource_policy == "stack" ? local.stack_log_resource_policy : local.shared_log_resource_policy
 }

@@ -277,6 +277,8 @@ resource "aws_iam_role" "heartbeat" {
   name                  = "${substr(var.name, 0, 64 - length("-missed-run-heartbeat"))}-missed-run-heartbeat"
   description           = "${var.name}: publishes due-run heartbeats of the missed-run alarms"
   force_detach_policies = true
+  path                  = var.iam_role_path
+  permissions_boundary  = var.iam_role_permissions_boundary
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

@@ -205,3 +205,32 @@ variable "log_group_name" {
   type        = string
   default     = null
 }
+
+variable "iam_role_permissions_boundary" {
+  description = "Permissions boundary (policy ARN) of every IAM role this module creates; null sets none."
+  type        = string
+  default     = null
+}
+
+variable "iam_role_path" {
+  description = "IAM path of every role (and instance profile) this module creates."
+  type        = string
+  default     = "/"
+}
+
+variable "log_resource_policy" {
+  description = <<-EOT
+    CloudWatch Logs resource policy letting EventBridge write the job history (account-wide, at
+    most 10 per Region): "stack" creates one for this stack's rules; "shared" creates the one
+    policy (scheduled-batch-events-to-logs) for every /aws/events/ log group of the account;
+    "existing" creates none and relies on such a policy created elsewhere.
+  EOT
+  type        = string
+  default     = "stack"
+  nullable    = false
+
+  validation {
+    condition     = contains(["stack", "shared", "existing"], var.log_resource_policy)
+    error_message = "log_resource_policy: \"${var.log_resource_policy}\" is not valid (use \"stack\", \"shared\" or \"existing\")."
+  }
+}

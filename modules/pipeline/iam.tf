@@ -79,10 +79,12 @@ data "aws_iam_policy_document" "this" {
 }
 
 resource "aws_iam_role" "this" {
-  name               = var.role_name
-  description        = "Step Functions: runs the jobs of pipeline ${var.pipeline}"
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-  tags               = var.tags
+  name                 = var.role_name
+  description          = "Step Functions: runs the jobs of pipeline ${var.pipeline}"
+  path                 = var.iam_role_path
+  permissions_boundary = var.iam_role_permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.trust.json
+  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy" "this" {

@@ -96,6 +96,8 @@ resource "aws_iam_role" "this" {
   name                  = var.role_name
   description           = "${local.scheduler ? "EventBridge Scheduler schedule" : "EventBridge rule"} ${var.name}"
   force_detach_policies = true
+  path                  = var.iam_role_path
+  permissions_boundary  = var.iam_role_permissions_boundary
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

@@ -175,3 +175,15 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "iam_role_permissions_boundary" {
+  description = "Permissions boundary (policy ARN) of every IAM role this module creates; null sets none."
+  type        = string
+  default     = null
+}
+
+variable "iam_role_path" {
+  description = "IAM path of every role (and instance profile) this module creates."
+  type        = string
+  default     = "/"
+}

@@ -13,25 +13,35 @@ resource "aws_security_group" "this" {
 }
 
 locals {
-  # One aws_vpc_security_group_egress_rule per destination, as uniform objects keyed by position.
+  # One aws_vpc_security_group_egress_rule per destination, keyed by its content: inserting or
+  # reordering rules leaves the others untouched. CIDR destinations are literals and key
+  # themselves ("tcp 443-443 0.0.0.0/0"); security group and prefix list ids may be known only
+  # after apply, so they are numbered among the destinations of the same protocol, ports and
+  # kind ("tcp 5432-5432 security_group#0"). A destination written twice is one rule.
   destinations = flatten([
-    for i, rule in var.egress : concat(
-      [for j, v in rule.cidr_blocks : { key = "${i}-cidr-${j}", kind = "cidr_ipv4", value = v, rule = rule }],
-      [for j, v in rule.ipv6_cidr_blocks : { key = "${i}-ipv6-${j}", kind = "cidr_ipv6", value = v, rule = rule }],
-      [for j, v in rule.prefix_list_ids : { key = "${i}-pl-${j}", kind = "prefix_list_id", value = v, rule = rule }],
-      [for j, v in rule.security_group_ids : { key = "${i}-sg-${j}", kind = "security_group", value = v, rule = rule }],
-    )
+    for rule in var.egress : [
+      for d in concat(
+        [for v in rule.cidr_blocks : { kind = "cidr_ipv4", value = v }],
+        [for v in rule.ipv6_cidr_blocks : { kind = "cidr_ipv6", value = v }],
+        [for v in rule.prefix_list_ids : { kind = "prefix_list_id", value = v }],
+        [for v in rule.security_group_ids : { kind = "security_group", value = v }],
+        ) : merge(d, {
+          group       = "${lower(rule.protocol)} ${rule.from_port}-${rule.to_port} ${d.kind}"
+          ports       = "${lower(rule.protocol)} ${rule.from_port}-${rule.to_port}"
+          protocol    = lower(rule.protocol)
+          from_port   = rule.from_port
+          to_port     = rule.to_port
+          description = rule.description
+      })
+    ]
   ])
-  rules = {
-    for d in local.destinations : d.key => {
-      kind        = d.kind
-      value       = d.value
-      protocol    = lower(d.rule.protocol)
-      from_port   = d.rule.from_port
-      to_port     = d.rule.to_port
-      description = d.rule.description
-    }
-  }
+  by_group = { for d in local.destinations : d.group => d... }
+  keyed = flatten([
+    for g, ds in local.by_group : [
+      for i, d in ds : merge(d, { key = startswith(d.kind, "cidr") ? "${d.ports} ${d.value}" : "${g}#${i}" })
+    ]
+  ])
+  rules = { for k, ds in { for d in local.keyed : d.key => d... } : k => ds[0] }
 }
 
 resource "aws_vpc_security_group_egress_rule" "this" {

@@ -63,6 +63,9 @@ def offline_provider_override(sfn_endpoint: str | None) -> str:
     return f'{body}  endpoints {{\n    sfn = "{sfn_endpoint}"\n  }}\n}}\n'
 
 
+# Offline there is no sts:GetCallerIdentity either: a config that declares the module's
+# plan-only `account_id` input gets this account (a caller's own TF_VAR_account_id wins).
+OFFLINE_ACCOUNT_ID = "123456789012"
 _SKIP_DIRS = {".git", ".venv", ".terraform", ".batch-harness", "node_modules", "__pycache__", "reports"}
 _LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.MULTILINE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -252,6 +255,11 @@ class PlanResult:
         return {k: v.get("value") for k, v in self.raw.get("planned_values", {}).get("outputs", {}).items()}
 
 
+def offline_account_env() -> dict[str, str]:
+    """TF_VAR_account_id for an offline plan, unless the caller's environment sets it."""
+    return {} if "TF_VAR_account_id" in os.environ else {"TF_VAR_account_id": OFFLINE_ACCOUNT_ID}
+
+
 class TerraformRunner:
     """One root config directory; every command runs with this runner's environment and timeout."""
 
@@ -282,6 +290,7 @@ class TerraformRunner:
             from .emulator.sfn_validation import shared_endpoint
 
             self.write_override(offline_provider_override(shared_endpoint()))
+            self.env = {**offline_account_env(), **self.env}
         self._initialised = False
 
     def write_override(self, hcl: str) -> Path:

@@ -52,6 +52,10 @@ variable "jobs" {{
   type = any
 }}
 
+variable "account_id" {{
+  default = null
+}}
+
 provider "aws" {{
   region = "us-east-1"
 }}
@@ -62,6 +66,7 @@ module "batch" {{
   vpc_id     = "vpc-0123456789abcdef0"
   subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
   jobs       = var.jobs
+  account_id = var.account_id
 }}
 """
 

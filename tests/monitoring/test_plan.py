@@ -345,7 +345,7 @@ def test_history_log_group_rules_and_resource_policy(full):
         "account": [ACCOUNT],
         "detail": {"stateMachineArn": [STATE_MACHINE]},
     }
-    assert full.resource_changes["module.monitoring.aws_cloudwatch_log_resource_policy.history"]["after_unknown"][
+    assert full.resource_changes["module.monitoring.aws_cloudwatch_log_resource_policy.history[0]"]["after_unknown"][
         "policy_document"
     ]
 

@@ -67,6 +67,7 @@ CORE_MODULES = (
     "default_security_group",
     "job_security_group",
     "compute_environment",
+    "isolated_compute_environment",
     "job_queue",
     "job",
     "schedule_group",

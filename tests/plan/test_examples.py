@@ -1,5 +1,5 @@
-"""Plans of the examples, offline, as a consumer would run them (the KMS key is created, so the
-account and every ARN built from it are only known after apply)."""
+"""Plans of the examples, offline, as a consumer would run them (the KMS key is created; the
+account is the offline runner's TF_VAR_account_id, as the examples' account_id input)."""
 
 from __future__ import annotations
 
@@ -89,9 +89,9 @@ class TestMinimal:
         assert one(minimal, f'{B}module.job["hello"].aws_cloudwatch_log_group.this')["retention_in_days"] == 30
 
     def test_module_creates_a_rotating_kms_key(self, minimal):
-        key = one(minimal, f"{B}module.encryption.aws_kms_key.this[0]")
+        key = one(minimal, f"{B}module.encryption[0].aws_kms_key.this[0]")
         assert key["enable_key_rotation"] is True
-        assert one(minimal, f"{B}module.encryption.aws_kms_alias.this[0]")["name"] == "alias/sb-minimal-batch"
+        assert one(minimal, f"{B}module.encryption[0].aws_kms_alias.this[0]")["name"] == "alias/sb-minimal-batch"
 
     def test_no_account_lookup_at_plan_time(self, minimal):
         # Data sources read during plan must not need credentials (no aws_caller_identity).

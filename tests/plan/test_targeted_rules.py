@@ -72,7 +72,7 @@ def test_rule_role_trusts_events_for_its_own_rule_and_may_only_submit_its_job(pl
 
 
 def test_dead_letter_queue_admits_only_this_modules_rules(plan):
-    statements = statements_by_sid(policy(one(plan, f"{B}module.dead_letter_queue.aws_sqs_queue_policy.this")))
+    statements = statements_by_sid(policy(one(plan, f"{B}module.dead_letter_queue[0].aws_sqs_queue_policy.this")))
     rules = statements["EventBridgeRuleDeadLetters"]
     assert rules["Principal"] == {"Service": "events.amazonaws.com"}
     assert rules["Action"] == "sqs:SendMessage"

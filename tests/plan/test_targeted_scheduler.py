@@ -127,7 +127,7 @@ def test_timeouts(plan):
 
 
 def test_execution_role_reaches_only_its_image_log_group_and_secrets(plan):
-    document = policy(one(plan, f'{B}module.job["report"].aws_iam_role_policy.execution'))
+    document = policy(one(plan, f'{B}module.job["report"].aws_iam_role_policy.execution[0]'))
     by_sid = statements_by_sid(document)
     log_group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/batch/tp/report"
     assert by_sid["EcrAuth"]["Action"] == ["ecr:GetAuthorizationToken"]
@@ -148,11 +148,11 @@ def test_execution_role_reaches_only_its_image_log_group_and_secrets(plan):
 
 def test_execution_roles_name_no_other_jobs_resources(plan):
     for job in JOBS:
-        text = one(plan, f'{B}module.job["{job}"].aws_iam_role_policy.execution')["policy"]
+        text = one(plan, f'{B}module.job["{job}"].aws_iam_role_policy.execution[0]')["policy"]
         others = [other for other in JOBS if other != job and f"/aws/batch/tp/{other}" in text]
         assert not others, f"{job}'s execution role names log groups of {others}"
     # A public image needs no ECR permission at all.
-    public = statements_by_sid(policy(one(plan, f'{B}module.job["isolated"].aws_iam_role_policy.execution')))
+    public = statements_by_sid(policy(one(plan, f'{B}module.job["isolated"].aws_iam_role_policy.execution[0]')))
     assert set(public) == {"OwnLogGroup"}
 
 
@@ -167,13 +167,13 @@ def test_job_role_has_exactly_the_given_statements(plan):
             "Condition": {"StringLike": {"s3:prefix": ["daily/*"]}},
         },
     ]
-    trust = policy(one(plan, f'{B}module.job["report"].aws_iam_role.job'), "assume_role_policy")
+    trust = policy(one(plan, f'{B}module.job["report"].aws_iam_role.job[0]'), "assume_role_policy")
     assert trust["Statement"][0]["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
     assert trust["Statement"][0]["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
 
 
 def test_a_job_without_statements_gets_a_role_with_no_permissions(plan):
-    assert f'{B}module.job["no_perms"].aws_iam_role.job' in plan.planned_resources
+    assert f'{B}module.job["no_perms"].aws_iam_role.job[0]' in plan.planned_resources
     attached = [a for a in plan.planned_resources if 'module.job["no_perms"]' in a and ".aws_iam_role_policy.job" in a]
     attached += [a for a in plan.planned_resources if 'module.job["no_perms"]' in a and "policy_attachment" in a]
     assert attached == []
@@ -382,7 +382,8 @@ def test_security_groups_allow_only_the_declared_egress_and_no_ingress(plan):
 def test_network_isolated_job_gets_copies_of_its_queues_environments(plan):
     copies = {a.split('"')[1] for a in of_type(plan, "aws_batch_compute_environment") if '"isolated/' in a}
     assert copies == {"isolated/fargate_spot", "isolated/fargate"}
-    spot_copy = one(plan, f'{B}module.compute_environment["isolated/fargate_spot"].aws_batch_compute_environment.this')
+    copy = 'module.isolated_compute_environment["isolated/fargate_spot"]'
+    spot_copy = one(plan, f"{B}{copy}.aws_batch_compute_environment.this")
     assert spot_copy["tags"]["Name"] == "tp-isolated-fargate_spot"
     assert spot_copy["compute_resources"][0]["type"] == "FARGATE_SPOT"
     assert spot_copy["compute_resources"][0]["max_vcpus"] == 64
@@ -398,10 +399,10 @@ def test_network_isolated_job_gets_copies_of_its_queues_environments(plan):
 def test_given_kms_key_is_used_and_no_key_is_created(plan):
     assert not of_type(plan, "aws_kms_key")
     assert plan.outputs["account_id"] == ACCOUNT
-    queue = one(plan, f"{B}module.dead_letter_queue.aws_sqs_queue.this")
+    queue = one(plan, f"{B}module.dead_letter_queue[0].aws_sqs_queue.this")
     assert queue["name"] == "tp-schedule-dlq"
     assert queue["kms_master_key_id"] == KMS_KEY
-    dlq_policy = policy(one(plan, f"{B}module.dead_letter_queue.aws_sqs_queue_policy.this"))
+    dlq_policy = policy(one(plan, f"{B}module.dead_letter_queue[0].aws_sqs_queue_policy.this"))
     # Scheduler writes with each schedule's role: no service principal is allowed in.
     assert [s["Sid"] for s in dlq_policy["Statement"]] == ["DenyInsecureTransport"]
 

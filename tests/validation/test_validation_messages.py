@@ -395,7 +395,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "iam-policy-arn",
-        {"jobs": job(iam_policy_arns=["ReadOnlyAccess"])},
+        {"jobs": job(iam_policy_arns={"read_only": "ReadOnlyAccess"})},
         f'{J}: iam_policy_arns: "ReadOnlyAccess" is not an IAM policy ARN.',
     ),
     # --- jobs: network isolation ----------------------------------------------------------------

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_harness import tfprocess
-from batch_harness.terraform import TerraformError, TerraformRunner, offline_provider_override
+from batch_harness.terraform import TerraformError, TerraformRunner, offline_account_env, offline_provider_override
 
 from .catalog import WATCHED_ATTRIBUTES
 from .resolve import synthesize_state, unknown_attributes
@@ -162,7 +162,7 @@ def plan_directory(
     var_files: Sequence[Path] = (),
 ) -> PlanOutcome:
     """Init and plan one copied root; resolve unknown attributes the checks need."""
-    runner = TerraformRunner(copy_root)
+    runner = TerraformRunner(copy_root, env=offline_account_env())
     runner.write_override(offline_provider_override(sfn_endpoint))
     artifacts.mkdir(parents=True, exist_ok=True)
     clock = _Clock()

@@ -17,7 +17,9 @@ provider "aws" {
 }
 
 module "batch" {
-  source     = "../../../.."
+  source = "../../../.."
+  # Offline plan: no caller identity to read.
+  account_id = "123456789012"
   name       = "reports"
   vpc_id     = "vpc-..."
   subnet_ids = ["subnet-..."]

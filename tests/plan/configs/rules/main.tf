@@ -1,4 +1,4 @@
-# Targeted plan-test config: the EventBridge rules backend. A given KMS key fixes the account.
+# Targeted plan-test config: the EventBridge rules backend. account_id fixes the account.
 terraform {
   required_version = ">= 1.9"
 
@@ -16,6 +16,8 @@ provider "aws" {
 
 module "batch" {
   source = "../../../.."
+  # Offline plan: no caller identity to read.
+  account_id = "123456789012"
 
   name             = "tr"
   vpc_id           = "vpc-0a1b2c3d"

@@ -1,5 +1,6 @@
-# Targeted plan-test config: every input path of the module with the scheduler backend. A given
-# KMS key fixes the account, so ARNs, policies and schedule inputs are known at plan time.
+# Targeted plan-test config: every input path of the module with the scheduler backend. account_id
+# fixes the account (no credentials offline), so ARNs, policies and schedule inputs are known at
+# plan time.
 terraform {
   required_version = ">= 1.9"
 
@@ -17,6 +18,8 @@ provider "aws" {
 
 module "batch" {
   source = "../../../.."
+  # Offline plan: no caller identity to read.
+  account_id = "123456789012"
 
   name        = "tp"
   vpc_id      = "vpc-0a1b2c3d"

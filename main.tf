@@ -313,7 +313,7 @@ locals {
 
 module "schedule" {
   source   = "./modules/schedule"
-  for_each = var.create ? local.schedule_calls : {}
+  for_each = { for k, v in local.schedule_calls : k => v if var.create }
 
   name        = each.value.spec.name
   role_name   = "${each.value.spec.name}-sched"

@@ -15,6 +15,7 @@ module "batch" {
   source = "../.."
 
   name       = var.name
+  account_id = var.account_id
   vpc_id     = module.vpc.vpc_id
   subnet_ids = module.vpc.private_subnet_ids
 

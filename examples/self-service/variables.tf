@@ -9,3 +9,9 @@ variable "region" {
   type        = string
   default     = "us-east-1"
 }
+
+variable "account_id" {
+  description = "Account for a plan without credentials; null reads the caller's."
+  type        = string
+  default     = null
+}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from batch_harness.posture import POLICY_DIR, run_posture
+from batch_harness.posture import CUSTOM_CHECKS, POLICY_DIR, run_posture
 from batch_harness.posture.cli import register  # noqa: F401 - the CLI entry must import cleanly
 
 from .conftest import FIXTURES, finding
@@ -32,7 +32,7 @@ def test_policy_folder_without_init_fails_the_gate(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert not [f for f in directory.findings if f.custom], "checkov should have loaded no custom check"
     missing = [e for e in directory.errors if "was not loaded" in e]
-    assert len(missing) == 11, directory.errors
+    assert len(missing) == len(CUSTOM_CHECKS), directory.errors
     assert any("CKV_SBATCH_6" in e for e in missing)
 
 

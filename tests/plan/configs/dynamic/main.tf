@@ -1,5 +1,5 @@
 # Targeted plan-test config: dynamic schedules for one of two jobs, with a role path and a
-# permissions boundary. A given KMS key fixes the account, so every ARN is known at plan time.
+# permissions boundary. A given account id makes every ARN known at plan time.
 terraform {
   required_version = ">= 1.9"
 
@@ -19,6 +19,7 @@ module "batch" {
   source = "../../../.."
 
   name                          = "dp"
+  account_id                    = "123456789012"
   vpc_id                        = "vpc-0a1b2c3d"
   subnet_ids                    = ["subnet-0a1b2c3d"]
   kms_key_arn                   = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"

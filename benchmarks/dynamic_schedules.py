@@ -29,7 +29,7 @@ from rich.table import Table
 
 from batch_harness.dynamic_schedules import DynamicScheduleClient, DynamicScheduleConfig
 from batch_harness.emulator import LocalAccount
-from batch_harness.terraform import TerraformRunner
+from batch_harness.terraform.runner import TerraformRunner
 
 REPO = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"

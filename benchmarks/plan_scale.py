@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from batch_harness.terraform import TerraformRunner
+from batch_harness.terraform.runner import TerraformRunner
 
 REPO = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"

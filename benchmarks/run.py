@@ -25,12 +25,12 @@ from plan_scale import compare as compare_plans
 from rich.console import Console
 from rich.table import Table
 
-from batch_harness.e2e import RunOptions, run_e2e
 from batch_harness.emulator import LocalAccount
 from batch_harness.emulator.containers.mode import RUNNER_ENV
 from batch_harness.emulator.docker_probe import docker_engine_answers
 from batch_harness.iam import Request, evaluate
-from batch_harness.terraform import TerraformRunner, copy_config
+from batch_harness.run.e2e import RunOptions, run_e2e
+from batch_harness.terraform.runner import TerraformRunner, copy_config
 
 REPO = Path(__file__).resolve().parent.parent
 # Shared with the test suite: `init` links the provider instead of copying it.

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from .e2e import Run, RunReport
+    from batch_harness.run.e2e import Run, RunReport
+
     from .emulator import LocalAccount
 
 
@@ -111,9 +112,10 @@ class AppliedStack:
 def applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from rich.console import Console
 
-    from .e2e import Run, RunOptions
+    from batch_harness.cleanup.inventory import take_inventory
+    from batch_harness.run.e2e import Run, RunOptions
+
     from .emulator import LocalAccount
-    from .inventory import take_inventory
 
     stacks: list[AppliedStack] = []
 

@@ -15,7 +15,7 @@ import pytest
 
 from batch_harness.emulator import LocalAccount
 from batch_harness.emulator.docker_probe import docker_engine_answers
-from batch_harness.job_images import build
+from batch_harness.run.job_images import build
 
 REPO = Path(__file__).resolve().parents[2]
 _names = itertools.count()

@@ -36,7 +36,15 @@ def _jobs(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_six_jobs_report_what_their_containers_did(job_image: str, tmp_path: Path) -> None:
     docker.from_env().images.get(job_image).tag(IMAGE)
     report_file = tmp_path / "report.json"
-    command = [sys.executable, "-m", "batch_harness.cli", "e2e", str(HERE / "consumer"), "--json", str(report_file)]
+    command = [
+        sys.executable,
+        "-m",
+        "batch_harness.cli",
+        "e2e",
+        str(HERE / "consumer"),
+        "--json",
+        str(report_file),
+    ]
     command += ["--image", f"overridden={IMAGE}"]  # a job key mapped to a local image
     result = subprocess.run(
         [*command, "--state-dir", str(tmp_path / "state")],

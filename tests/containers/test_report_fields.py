@@ -6,11 +6,11 @@ from typing import Any
 
 from rich.console import Console
 
-from batch_harness.delivery import Delivery
-from batch_harness.job_logs import fill_log_tails
-from batch_harness.jobs import JobOutcome, Outcome, failures
-from batch_harness.report import outcome_dict, render_log_tails, render_results
-from batch_harness.schedules import Schedule, Target
+from batch_harness.cli.report import outcome_dict, render_log_tails, render_results
+from batch_harness.delivery.deliver import Delivery
+from batch_harness.delivery.schedules import Schedule, Target
+from batch_harness.run.job_logs import fill_log_tails
+from batch_harness.run.jobs import JobOutcome, Outcome, failures
 
 QUEUE = "arn:aws:batch:us-east-1:123456789012:job-queue/reports-default"
 DEFINITION = "arn:aws:batch:us-east-1:123456789012:job-definition/reports-export:2"

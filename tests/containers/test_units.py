@@ -10,8 +10,8 @@ import pytest
 from batch_harness.emulator.containers import mode
 from batch_harness.emulator.containers.secrets import ResourceInitializationError, resolve
 from batch_harness.emulator.containers.spec import build_spec, cpus_for_engine, substitute
-from batch_harness.image_map import ImageMapError, parse
-from batch_harness.image_map import resolve as resolve_images
+from batch_harness.run.image_map import ImageMapError, parse
+from batch_harness.run.image_map import resolve as resolve_images
 
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from batch_harness.addresses import resource_type
 from batch_harness.cron import cli
+from batch_harness.terraform.addresses import resource_type
 
 CLEAN = """\
 CRON_TZ=Europe/Berlin

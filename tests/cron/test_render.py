@@ -67,7 +67,7 @@ def test_generated_hcl_is_fmt_clean(tmp_path: Path) -> None:
 @pytest.mark.plan
 @needs_terraform
 def test_terraform_reads_back_the_same_values(tmp_path: Path) -> None:
-    from batch_harness.terraform import TerraformRunner
+    from batch_harness.terraform.runner import TerraformRunner
 
     result = import_crontab(TRICKY, timezone="UTC", now=NOW)
     (tmp_path / "main.tf").write_text('variable "jobs" {\n  type = any\n}\n\noutput "jobs" {\n  value = var.jobs\n}\n')

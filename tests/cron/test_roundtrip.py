@@ -90,7 +90,7 @@ def aws_week(expression: str, timezone: str) -> list[datetime]:
 def test_imported_crontab_plans_and_runs_like_the_crontab(
     tmp_path: Path, repo_root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from batch_harness.terraform import TerraformError, TerraformRunner
+    from batch_harness.terraform.runner import TerraformError, TerraformRunner
 
     if not (repo_root / "main.tf").is_file():
         pytest.fail("the module's root main.tf does not exist yet (module core is still being written)")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from batch_harness.dynamic_run import DynamicRun, outputs_in_state_file
+from batch_harness.delivery.dynamic_run import DynamicRun, outputs_in_state_file
 from batch_harness.emulator import LocalAccount
 
 ACCOUNT = "123456789012"

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from batch_harness.manager_gate import ManagerGate
+from batch_harness.delivery.manager_gate import ManagerGate
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

@@ -2,7 +2,7 @@
 
 After apply, the example's application script — only the client and the module's outputs —
 schedules a report for a user in Europe/Berlin, its Scheduler calls authorised by the manager
-policy (batch_harness.manager_gate). The harness then delivers every schedule of the group as
+policy (batch_harness.delivery.manager_gate). The harness then delivers every schedule of the group as
 Scheduler would, the jobs run, the schedules are deleted and nothing is left. Refused on the way:
 an undeclared parameter, an invalid expression, a foreign group (the client), and — proved with the
 IAM evaluator — a schedule in another group or passing another role (the manager policy).
@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from batch_harness.delivery.manager_gate import ManagerGate
 from batch_harness.dynamic_schedules import DynamicScheduleClient, DynamicScheduleConfig
-from batch_harness.e2e import Run, RunOptions, run_e2e
 from batch_harness.iam import Request, evaluate
-from batch_harness.manager_gate import ManagerGate
+from batch_harness.run.e2e import Run, RunOptions, run_e2e
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "self-service"

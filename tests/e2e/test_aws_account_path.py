@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from batch_harness.cli import main
-from batch_harness.delivery import AccountInfo, deliver_all
-from batch_harness.e2e import RunOptions, run_e2e
-from batch_harness.inventory import RUN_TAG
-from batch_harness.oneshot import Trigger
-from batch_harness.permissions import LocalPermissions
-from batch_harness.schedules import read_scheduler_schedule
+from batch_harness.cleanup.inventory import RUN_TAG
+from batch_harness.cli.main import main
+from batch_harness.delivery.deliver import AccountInfo, deliver_all
+from batch_harness.delivery.oneshot import Trigger
+from batch_harness.delivery.permissions import LocalPermissions
+from batch_harness.delivery.schedules import read_scheduler_schedule
+from batch_harness.run.e2e import RunOptions, run_e2e
 
 from .support import REPO
 

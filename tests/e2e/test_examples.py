@@ -11,9 +11,9 @@ import subprocess
 import docker
 import pytest
 
-from batch_harness.e2e import RunOptions, run_e2e
 from batch_harness.emulator.containers import engine
 from batch_harness.emulator.docker_probe import docker_engine_answers
+from batch_harness.run.e2e import RunOptions, run_e2e
 
 from .support import REPO, example_dirs
 

@@ -10,8 +10,8 @@ from typing import Any
 import boto3
 import pytest
 
-from batch_harness.addresses import state_resources
 from batch_harness.emulator.account import LocalAccount, pid_alive
+from batch_harness.terraform.addresses import state_resources
 
 from .support import REPO, harness, port_open
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from batch_harness.e2e import Run, RunOptions, run_e2e
+from batch_harness.run.e2e import Run, RunOptions, run_e2e
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]
 

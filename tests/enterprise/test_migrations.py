@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from batch_harness.emulator import LocalAccount
-from batch_harness.terraform import TerraformRunner
+from batch_harness.terraform.runner import TerraformRunner
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]
 

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from batch_harness.delivery import AccountInfo, deliver_all, plan_deliveries
-from batch_harness.permissions import LocalPermissions
-from batch_harness.schedules import Schedule, Target
+from batch_harness.delivery.deliver import AccountInfo, deliver_all, plan_deliveries
+from batch_harness.delivery.permissions import LocalPermissions
+from batch_harness.delivery.schedules import Schedule, Target
 
 from .fakes import (
     ACCOUNT,

@@ -8,13 +8,13 @@ import json
 
 import pytest
 
-from batch_harness.sdk_input import (
+from batch_harness.delivery.sdk_input import (
     from_boto_params,
     sdk_action,
     to_boto_params,
     universal_target_action,
 )
-from batch_harness.target_input import (
+from batch_harness.delivery.target_input import (
     InputError,
     json_path,
     parse_json_object,

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from batch_harness import e2e as e2e_module
-from batch_harness.e2e import Run, RunOptions
-from batch_harness.interrupts import Interrupted, SignalGuard
-from batch_harness.workspace import Workspace
+from batch_harness.run import e2e as e2e_module
+from batch_harness.run.e2e import Run, RunOptions
+from batch_harness.run.interrupts import Interrupted, SignalGuard
+from batch_harness.run.workspace import Workspace
 
 main_thread_only = pytest.mark.skipif(
     threading.current_thread() is not threading.main_thread(), reason="signal handlers need the main thread"

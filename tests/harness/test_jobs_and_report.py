@@ -7,10 +7,10 @@ from typing import Any
 
 from rich.console import Console
 
-from batch_harness.delivery import Delivery
-from batch_harness.jobs import JobOutcome, Outcome, Waiter, execution_steps, failures
-from batch_harness.report import outcome_dict, render_results, steps_table
-from batch_harness.schedules import Schedule, Target
+from batch_harness.cli.report import outcome_dict, render_results, steps_table
+from batch_harness.delivery.deliver import Delivery
+from batch_harness.delivery.schedules import Schedule, Target
+from batch_harness.run.jobs import JobOutcome, Outcome, Waiter, execution_steps, failures
 
 from .fakes import JOBDEF_ARN, QUEUE_ARN
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from batch_harness import commands
-from batch_harness.delivery import Delivery
-from batch_harness.inventory import RUN_TAG, Inventory, Resource, _already_listed, _batch, left_behind, of_run
-from batch_harness.oneshot import OneTimeProver, Trigger, at_expression, cron_expression
-from batch_harness.schedules import Schedule, Target
+from batch_harness.cleanup.inventory import RUN_TAG, Inventory, Resource, _already_listed, _batch, left_behind, of_run
+from batch_harness.cli import commands
+from batch_harness.delivery.deliver import Delivery
+from batch_harness.delivery.oneshot import OneTimeProver, Trigger, at_expression, cron_expression
+from batch_harness.delivery.schedules import Schedule, Target
 
 from .fakes import JOBDEF_ARN, QUEUE_ARN, ROLE_ARN, client_error
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from botocore.parsers import ResponseParserError
 
+from batch_harness.delivery.permissions import SimulatedPermissions, assumed_role_principal, session_context
 from batch_harness.iam import Request
-from batch_harness.permissions import SimulatedPermissions, assumed_role_principal, session_context
 
 from .fakes import JOBDEF_ARN, QUEUE_ARN, ROLE_ARN, FakeIam, client_error, scheduler_trust, submit_policy
 

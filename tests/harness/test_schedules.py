@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from batch_harness.schedules import discover, schedules_in_state, schedules_in_state_file
+from batch_harness.delivery.schedules import discover, schedules_in_state, schedules_in_state_file
 from fake_paging import Paginating
 
 SHOW_JSON = {

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from batch_harness import tfprocess
-from batch_harness.interrupts import Interrupted, SignalGuard
-from batch_harness.terraform import PlanResult, TerraformError, TerraformRunner
+from batch_harness.run.interrupts import Interrupted, SignalGuard
+from batch_harness.terraform import process as tfprocess
+from batch_harness.terraform.runner import PlanResult, TerraformError, TerraformRunner
 
 main_thread_only = pytest.mark.skipif(
     threading.current_thread() is not threading.main_thread(), reason="signal handlers need the main thread"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from batch_harness.account_aws import AwsAccount
-from batch_harness.inventory import RUN_TAG
-from batch_harness.tfconfig import provider_default_tags, run_name, variable_value
-from batch_harness.workspace import HOME_ENV, Session, Workspace, new_run_id, state_root
+from batch_harness.accounts.aws import AwsAccount
+from batch_harness.cleanup.inventory import RUN_TAG
+from batch_harness.run.workspace import HOME_ENV, Session, Workspace, new_run_id, state_root
+from batch_harness.terraform.config import provider_default_tags, run_name, variable_value
 
 
 def test_run_ids_are_short_unique_and_name_safe():

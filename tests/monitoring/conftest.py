@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from batch_harness.terraform import PlanResult, TerraformRunner, copy_config
+from batch_harness.terraform.runner import PlanResult, TerraformRunner, copy_config
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE / "samples"

@@ -20,15 +20,15 @@ from typing import Any
 import pytest
 
 from batch_harness.emulator import LocalAccount
-from batch_harness.monitoring import (
+from batch_harness.terraform.runner import TerraformRunner, copy_config
+
+from .conftest import HERE, PLUGIN_CACHE, init_lock
+from .local_monitoring import (
     metric_filter_dimensions,
     metric_filter_matches,
     render_input_transformer,
     text_lines,
 )
-from batch_harness.terraform import TerraformRunner, copy_config
-
-from .conftest import HERE, PLUGIN_CACHE, init_lock
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("monitoring-e2e")]
 

@@ -2,7 +2,7 @@
 
 Event patterns are taken from the plan (never copied here) and decided by the emulator's
 TestEventPattern (moto's own EventBridge matcher); metric filter patterns by
-batch_harness.monitoring; the failure message is the planned input transformer rendered against
+tests/monitoring/local_monitoring.py; the failure message is the planned input transformer rendered against
 the sample FAILED event. Samples follow the `Batch Job State Change` example of the AWS Batch
 user guide (samples/*.json).
 """
@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 
 from batch_harness.emulator import LocalAccount
-from batch_harness.monitoring import (
+
+from .conftest import load_sample
+from .local_monitoring import (
     metric_filter_dimensions,
     metric_filter_matches,
     render_input_transformer,
     text_lines,
 )
-
-from .conftest import load_sample
 from .monitoring_scenarios import ACCOUNT, FULL, GIVEN_TOPIC_VARIABLES, STATE_MACHINE
 
 pytestmark = [pytest.mark.plan, pytest.mark.xdist_group("monitoring-standalone")]

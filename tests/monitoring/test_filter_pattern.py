@@ -1,4 +1,4 @@
-"""CloudWatch Logs JSON filter patterns and dimensions (batch_harness.monitoring.metric_filter_*)."""
+"""CloudWatch Logs JSON filter patterns and dimensions (local_monitoring.metric_filter_*)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from batch_harness.monitoring import FilterPatternError, metric_filter_dimensions, metric_filter_matches
+from .local_monitoring import FilterPatternError, metric_filter_dimensions, metric_filter_matches
 
 LOG_EVENT = json.dumps(
     {

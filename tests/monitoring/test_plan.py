@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from croniter import croniter
 
-from batch_harness.terraform import TerraformError
+from batch_harness.terraform.runner import TerraformError
 
 from .monitoring_scenarios import (
     ACCOUNT,

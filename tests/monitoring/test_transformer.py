@@ -1,4 +1,4 @@
-"""EventBridge InputTransformer semantics (batch_harness.monitoring.render_input_transformer).
+"""EventBridge InputTransformer semantics (local_monitoring.render_input_transformer).
 
 The expectations are the documented examples (EventBridge user guide, "Amazon EventBridge
 input transformation": event, input paths, template -> output).
@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from batch_harness.monitoring import MISSING, PathError, json_path, render_input_transformer, text_lines
+from .local_monitoring import MISSING, PathError, json_path, render_input_transformer, text_lines
 
 EC2_EVENT = {
     "version": "0",

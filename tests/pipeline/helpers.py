@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from batch_harness.terraform import TerraformRunner, copy_config
+from batch_harness.terraform.runner import TerraformRunner, copy_config
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]

@@ -1,4 +1,4 @@
-"""batch_harness.pipelines on hand-written definitions and runs: the checker must catch what it is for."""
+"""batch_harness.run.pipelines on hand-written definitions and runs: the checker must catch what it is for."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from batch_harness import pipelines as pl
+from batch_harness.run import pipelines as pl
 
 RESOURCE = "arn:aws:states:::batch:submitJob.sync"
 

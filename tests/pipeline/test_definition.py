@@ -3,7 +3,7 @@
 One ``terraform plan`` of tests/pipeline/fixtures/definitions (the pipeline's definition module,
 no provider needed) turns every graph below into Amazon States Language. Each definition is then
 read two ways: its literal structure (which state follows which, what each Parallel state holds)
-and its semantics (``batch_harness.pipelines.analyse_definition``: which tasks have surely
+and its semantics (``batch_harness.run.pipelines.analyse_definition``: which tasks have surely
 finished when a task starts). Correct = a step never starts before a step it runs after; exact =
 it waits for nothing else.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from batch_harness import pipelines as pl
+from batch_harness.run import pipelines as pl
 
 from .helpers import FIXTURES, chain, fan, random_dag, random_series_parallel, runner_for, write_var_file
 

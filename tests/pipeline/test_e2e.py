@@ -18,14 +18,14 @@ from typing import Any
 
 import pytest
 
-from batch_harness import pipelines as pl
-from batch_harness.addresses import state_resources
-from batch_harness.delivery import AccountInfo, Delivery, deliver_all
+from batch_harness.delivery.deliver import AccountInfo, Delivery, deliver_all
+from batch_harness.delivery.permissions import LocalPermissions
+from batch_harness.delivery.schedules import Schedule, discover
 from batch_harness.emulator import LocalAccount
-from batch_harness.permissions import LocalPermissions
 from batch_harness.posture.least_privilege import deployed_problems
-from batch_harness.schedules import Schedule, discover
-from batch_harness.terraform import TerraformRunner
+from batch_harness.run import pipelines as pl
+from batch_harness.terraform.addresses import state_resources
+from batch_harness.terraform.runner import TerraformRunner
 
 from .helpers import REPO_ROOT, runner_for
 

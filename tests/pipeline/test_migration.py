@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from batch_harness.emulator import LocalAccount
-from batch_harness.terraform import PlanResult, TerraformRunner
+from batch_harness.terraform.runner import PlanResult, TerraformRunner
 
 from .helpers import PLUGIN_CACHE, REPO_ROOT, _init_lock
 

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from batch_harness import pipelines as pl
+from batch_harness.delivery.target_input import rule_input, scheduled_event
 from batch_harness.emulator import LocalAccount
 from batch_harness.iam import Request, can_assume, evaluate, submit_job_requests
 from batch_harness.iam.evaluator import evaluate_all
-from batch_harness.target_input import rule_input, scheduled_event
-from batch_harness.terraform import PlanResult
+from batch_harness.run import pipelines as pl
+from batch_harness.terraform.runner import PlanResult
 
 from .helpers import FIXTURES, runner_for, write_var_file
 

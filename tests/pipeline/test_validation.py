@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from batch_harness.terraform import TerraformError
+from batch_harness.terraform.runner import TerraformError
 
 from .helpers import FIXTURES, REPO_ROOT, chain, flat, runner_for, write_var_file
 

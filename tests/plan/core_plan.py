@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from batch_harness.terraform import PlanResult, TerraformRunner, copy_config
+from batch_harness.terraform.runner import PlanResult, TerraformRunner, copy_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = Path(__file__).resolve().parent / "configs"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from core_plan import CONFIGS, of_type, one, plan_config
 
-from batch_harness.terraform import PlanResult
+from batch_harness.terraform.runner import PlanResult
 
 pytestmark = [pytest.mark.plan, pytest.mark.xdist_group("core-plan-design-sketch")]
 

@@ -9,7 +9,7 @@ import pytest
 from core_plan import ACCOUNT, CONFIGS, KMS_KEY, REGION, offline_runner, one, plan_config, policy, statements_by_sid
 
 from batch_harness.dynamic_schedules import DynamicScheduleConfig, ScheduleRequest
-from batch_harness.terraform import PlanResult, TerraformError
+from batch_harness.terraform.runner import PlanResult, TerraformError
 
 pytestmark = [pytest.mark.plan, pytest.mark.xdist_group("dynamic-plan")]
 

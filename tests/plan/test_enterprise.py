@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from core_plan import ACCOUNT, CONFIGS, container, of_type, offline_runner, one, policy
 
-from batch_harness.terraform import PlanResult, TerraformRunner
+from batch_harness.terraform.runner import PlanResult, TerraformRunner
 
 pytestmark = [pytest.mark.plan, pytest.mark.xdist_group("core-plan-enterprise")]
 

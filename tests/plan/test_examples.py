@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 from core_plan import CORE_MODULES, REPO_ROOT, is_core, of_type, one, plan_config
 
-from batch_harness.addresses import planned_resources, resource_type, state_resources
-from batch_harness.terraform import PlanResult
+from batch_harness.terraform.addresses import planned_resources, resource_type, state_resources
+from batch_harness.terraform.runner import PlanResult
 
 B = "module.batch."
 

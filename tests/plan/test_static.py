@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from core_plan import PLUGIN_CACHE, REPO_ROOT, init_lock
 
-from batch_harness.terraform import TerraformRunner, copy_config
+from batch_harness.terraform.runner import TerraformRunner, copy_config
 
 pytestmark = pytest.mark.plan
 

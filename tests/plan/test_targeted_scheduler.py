@@ -8,7 +8,7 @@ import json
 import pytest
 from core_plan import ACCOUNT, CONFIGS, KMS_KEY, REGION, container, of_type, one, plan_config, policy, statements_by_sid
 
-from batch_harness.terraform import PlanResult
+from batch_harness.terraform.runner import PlanResult
 
 pytestmark = [pytest.mark.plan, pytest.mark.xdist_group("core-plan-scheduler")]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from batch_harness.cli import main
+from batch_harness.cli.main import main
 
 from .conftest import FIXTURES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from batch_harness.posture.planning import placeholder_for
 from batch_harness.posture.resolve import synthesize_state, unknown_attributes
-from batch_harness.terraform import offline_provider_override
+from batch_harness.terraform.runner import offline_provider_override
 
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 SCHEMAS = {

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from batch_harness.provider_schema.config import config_dirs
-from batch_harness.provider_schema.conformance import Extract, Finding, check_dirs, check_project
-from batch_harness.provider_schema.constraints import admits, provider_requirements
-from batch_harness.provider_schema.extract import PROVIDER_5, PROVIDER_6, used_types
+from batch_harness.terraform.provider_schema.config import config_dirs
+from batch_harness.terraform.provider_schema.conformance import Extract, Finding, check_dirs, check_project
+from batch_harness.terraform.provider_schema.constraints import admits, provider_requirements
+from batch_harness.terraform.provider_schema.extract import PROVIDER_5, PROVIDER_6, used_types
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTRACTS = Path(__file__).resolve().parent / "extracts"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from batch_harness.provider_schema.extract import extract_jsii, extract_terraform
+from batch_harness.terraform.provider_schema.extract import extract_jsii, extract_terraform
 
 LINK = "https://registry.terraform.io/providers/hashicorp/aws/6.62.0/docs"
 

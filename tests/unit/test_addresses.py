@@ -1,10 +1,16 @@
-"""Terraform addresses and module trees (batch_harness.addresses), used by every plan/state reader."""
+"""Terraform addresses and module trees (batch_harness.terraform.addresses), used by every plan/state reader."""
 
 from __future__ import annotations
 
 import pytest
 
-from batch_harness.addresses import base_address, module_resources, planned_resources, resource_type, state_resources
+from batch_harness.terraform.addresses import (
+    base_address,
+    module_resources,
+    planned_resources,
+    resource_type,
+    state_resources,
+)
 
 
 @pytest.mark.parametrize(

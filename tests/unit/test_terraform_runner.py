@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from batch_harness import terraform as tfmod
-from batch_harness.terraform import TerraformError, TerraformRunner, copy_config, parse_diagnostics
+from batch_harness.terraform import runner as tfmod
+from batch_harness.terraform.runner import TerraformError, TerraformRunner, copy_config, parse_diagnostics
 
 PROVIDER_BLOCK = """
 terraform {

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from core_stub import REPO_ROOT, VALIDATION_SUMMARIES, ValidationStub, plugin_cache_env, serialised_init
 
-from batch_harness.terraform import TerraformError, TerraformRunner, copy_config
+from batch_harness.terraform.runner import TerraformError, TerraformRunner, copy_config
 
 pytestmark = pytest.mark.plan
 
@@ -152,4 +152,6 @@ def test_root_module_refuses_network_isolation_on_an_existing_queue_with_the_mes
     diagnostics = failure.value.diagnostics
     flat = [re.sub(r"\s+", " ", d) for d in diagnostics]
     assert any(expected in d for d in flat), "\n\n".join(diagnostics)
-    assert all(any(d.startswith(f"Error: {s}") for s in VALIDATION_SUMMARIES) for d in diagnostics), "\n\n".join(diagnostics)
+    assert all(any(d.startswith(f"Error: {s}") for s in VALIDATION_SUMMARIES) for d in diagnostics), "\n\n".join(
+        diagnostics
+    )

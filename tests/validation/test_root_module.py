@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from core_stub import VALIDATION_SUMMARIES, plugin_cache_env, serialised_init
 
-from batch_harness.terraform import TerraformError, TerraformRunner, copy_config
+from batch_harness.terraform.runner import TerraformError, TerraformRunner, copy_config
 
 pytestmark = [pytest.mark.plan, pytest.mark.xdist_group("core-validation-root")]
 

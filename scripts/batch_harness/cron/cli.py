@@ -134,7 +134,7 @@ def print_import_report(result: ImportResult, console: Console, output: str | No
 
 
 def _plan_specs(args: argparse.Namespace) -> list[ScheduleSpec]:
-    from batch_harness.terraform import PlanResult, TerraformRunner, copy_config
+    from batch_harness.terraform.runner import PlanResult, TerraformRunner, copy_config
 
     if args.plan_json:
         plan = PlanResult.from_json(json.loads(Path(args.plan_json).read_text()))
@@ -161,7 +161,7 @@ def cmd_schedules(args: argparse.Namespace) -> int:
     if args.expression:
         specs = [ScheduleSpec(label=args.expression, expression=args.expression, timezone=args.timezone)]
     else:
-        from batch_harness.terraform import TerraformError
+        from batch_harness.terraform.runner import TerraformError
 
         try:
             specs = _plan_specs(args)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from batch_harness.cron import commands
+from batch_harness.cron import shell
 from batch_harness.cron.convert import ConversionError, convert, first_overlap
 from batch_harness.cron.expression import parse_expression
 from batch_harness.cron.timeline import TimezoneError, dst_impacts, next_runs, zone
@@ -275,9 +275,9 @@ class _Importer:
             return
         if self.system and user not in (None, "root"):
             self.message(number, NOTE, f"ran as user {user!r}; the container runs as the image's user", line)
-        argv = commands.to_argv(command, self.shell)
+        argv = shell.to_argv(command, self.shell)
         program = argv[0].rsplit("/", 1)[-1]
-        written = commands.written_files(command) if argv[1:2] == ["-c"] else []
+        written = shell.written_files(command) if argv[1:2] == ["-c"] else []
         if written:
             self.message(
                 number,
@@ -325,7 +325,7 @@ class _Importer:
             if job.command == argv and job.environment == environment and job.user == user:
                 return job
         limit = self.key_limit
-        key = commands.unique_key(commands.job_key(command, limit), set(self.jobs), limit)
+        key = shell.unique_key(shell.job_key(command, limit), set(self.jobs), limit)
         job = Job(key=key, image=self.image, command=argv, environment=environment, user=user)
         self.jobs[key] = job
         return job
@@ -380,9 +380,9 @@ def import_crontab(
     keys so every IAM role name the module derives from them stays within 64 characters.
     """
     lines = text.splitlines()
-    prefix = len(module_name) if module_name else commands.ASSUMED_PREFIX
+    prefix = len(module_name) if module_name else shell.ASSUMED_PREFIX
     longest_schedule_key = len(f"line{max(len(lines), 1)}_dom")
-    limit = commands.key_limit(prefix, longest_schedule_key)
+    limit = shell.key_limit(prefix, longest_schedule_key)
     if timezone is not None:
         zone(timezone)  # raises TimezoneError for a bad --timezone
     system_format = detect_system_format(lines, source) if system is None else system

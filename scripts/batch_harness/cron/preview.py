@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from batch_harness.addresses import resource_type
 from batch_harness.cron.describe import describe
 from batch_harness.cron.expression import (
     AtExpression,
@@ -17,6 +16,7 @@ from batch_harness.cron.expression import (
     parse_expression,
 )
 from batch_harness.cron.timeline import Run, TimezoneError, dst_impacts, next_runs, rate_drift_note, zone
+from batch_harness.terraform.addresses import resource_type
 
 SCHEDULER, RULES, EXPRESSION = "scheduler", "rules", "expression"
 

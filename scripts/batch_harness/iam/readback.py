@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from batch_harness.paging import items
+from batch_harness.accounts.paging import items
 
 from .evaluator import Context, Decision, Request, can_assume, evaluate, evaluate_all
 from .policy import load_policy_document

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from batch_harness.addresses import module_resources, resource_type
+from batch_harness.terraform.addresses import module_resources, resource_type
 
 OFFLINE_ENV = {
     "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true",  # no PyPI version check at import

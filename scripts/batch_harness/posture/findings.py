@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from batch_harness.addresses import base_address, resource_type
+from batch_harness.terraform.addresses import base_address, resource_type
 
 from .catalog import BY_ID, is_custom
 from .results import Evaluation, Finding

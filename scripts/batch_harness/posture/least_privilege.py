@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from batch_harness.addresses import state_resources
 from batch_harness.iam import Request, least_privilege_problems, read_role_policies, submit_job_requests
+from batch_harness.terraform.addresses import state_resources
 
 UNRELATED = (
     Request("s3:GetObject", "arn:aws:s3:::posture-unrelated-bucket/object", {}),

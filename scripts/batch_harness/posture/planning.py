@@ -22,8 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from batch_harness import tfprocess
-from batch_harness.terraform import TerraformError, TerraformRunner, offline_account_env, offline_provider_override
+from batch_harness.terraform import process as tfprocess
+from batch_harness.terraform.runner import (
+    TerraformError,
+    TerraformRunner,
+    offline_account_env,
+    offline_provider_override,
+)
 
 from .catalog import WATCHED_ATTRIBUTES
 from .resolve import synthesize_state, unknown_attributes

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_harness.emulator.sfn_validation import SfnValidationServer
-from batch_harness.terraform import copy_config, local_module_dirs
+from batch_harness.terraform.runner import copy_config, local_module_dirs
 
 from .catalog import CUSTOM_CHECKS, POLICY_DIR
 from .findings import PathMap, merge

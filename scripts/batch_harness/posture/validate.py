@@ -12,7 +12,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from batch_harness.terraform import TerraformError, TerraformRunner, copy_config
+from batch_harness.terraform.runner import TerraformError, TerraformRunner, copy_config
 
 from .runner import default_directories
 

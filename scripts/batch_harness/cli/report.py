@@ -9,7 +9,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from .jobs import Outcome
+from batch_harness.run.jobs import Outcome
 
 STYLES = {
     "SUCCEEDED": "green",

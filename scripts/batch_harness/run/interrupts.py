@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
 
-from . import tfprocess
+from batch_harness.terraform import process as tfprocess
 
 
 class Interrupted(BaseException):

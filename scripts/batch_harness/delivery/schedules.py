@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .addresses import state_resources
-from .paging import items
+from batch_harness.accounts.paging import items
+from batch_harness.terraform.addresses import state_resources
 
 Backend = Literal["scheduler", "rules"]
 

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .delivery import Clients, Delivery
-from .pipelines import StepTimes, start_order_problems
-from .sfn_history import EXECUTION_FINAL, execution_history, task_entries
+from batch_harness.delivery.deliver import Clients, Delivery
+from batch_harness.run.pipelines import StepTimes, start_order_problems
+from batch_harness.run.sfn_history import EXECUTION_FINAL, execution_history, task_entries
 
 JOB_FINAL = {"SUCCEEDED", "FAILED"}
 

@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dynamic_schedules import DynamicScheduleClient, DynamicScheduleConfig
-from .manager_gate import ManagerGate
-from .schedules import Schedule, read_scheduler_schedule
+from batch_harness.delivery.manager_gate import ManagerGate
+from batch_harness.delivery.schedules import Schedule, read_scheduler_schedule
+from batch_harness.dynamic_schedules import DynamicScheduleClient, DynamicScheduleConfig
 
 HARNESS_OWNER = "harness"
 # A user in a zone with DST, weekly: a schedule the module's static ones do not cover.

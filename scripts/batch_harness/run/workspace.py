@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .terraform import copy_config
+from batch_harness.terraform.runner import copy_config
 
 HOME_ENV = "BATCH_HARNESS_HOME"
 DIR_NAME = ".batch-harness"

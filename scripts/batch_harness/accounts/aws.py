@@ -19,8 +19,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from .inventory import RUN_TAG
-from .tfconfig import provider_default_tags
+from batch_harness.cleanup.inventory import RUN_TAG
+from batch_harness.terraform.config import provider_default_tags
 
 OVERRIDE_FILE = "zz_batch_harness_override.tf"
 PLAIN_FILE = "zz_batch_harness_provider.tf"

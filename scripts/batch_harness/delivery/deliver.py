@@ -33,15 +33,7 @@ from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
-from .iam import (
-    PolicyError,
-    Request,
-    events_source_context,
-    resource_policy_admits,
-    scheduler_source_context,
-    submit_job_requests,
-)
-from .permissions import (
+from batch_harness.delivery.permissions import (
     Permissions,
     RoleReadError,
     assumed_role_principal,
@@ -49,9 +41,23 @@ from .permissions import (
     resource_policy_allows,
     session_context,
 )
-from .schedules import Schedule, Target
-from .sdk_input import SdkAction, sdk_action, to_boto_params, universal_target_action
-from .target_input import InputError, parse_json_object, rule_input, scheduled_event, scheduler_input
+from batch_harness.delivery.schedules import Schedule, Target
+from batch_harness.delivery.sdk_input import SdkAction, sdk_action, to_boto_params, universal_target_action
+from batch_harness.delivery.target_input import (
+    InputError,
+    parse_json_object,
+    rule_input,
+    scheduled_event,
+    scheduler_input,
+)
+from batch_harness.iam import (
+    PolicyError,
+    Request,
+    events_source_context,
+    resource_policy_admits,
+    scheduler_source_context,
+    submit_job_requests,
+)
 
 # batch: SubmitJob (wait for the job); sfn: StartExecution (wait for the execution); api: any
 # other universal-target call the harness knows how to authorise (e.g. the module's missed-run

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .image_map import resolve
-from .job_images import IMAGE_FOLDER, build
+from batch_harness.run.image_map import resolve
+from batch_harness.run.job_images import IMAGE_FOLDER, build
 
 
 def map_images(account: Any, state_file: Path, config_dir: Path, options: Any) -> tuple[str, str, list[str]]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .inventory import Clients, Resource, of_run, take_inventory
+from batch_harness.cleanup.inventory import Clients, Resource, of_run, take_inventory
 
 NOT_FOUND = {
     "ResourceNotFoundException",

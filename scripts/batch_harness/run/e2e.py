@@ -22,22 +22,29 @@ from typing import Any
 from rich.console import Console
 from rich.live import Live
 
-from .account_aws import AwsAccount
-from .delivery import AccountInfo, Delivery, deliver_all, plan_deliveries
-from .dynamic_run import DynamicRun, outputs_in_state_file
-from .emulator.account import LocalAccount, stop_process_group
-from .interrupts import Interrupted, SignalGuard
-from .inventory import Inventory, Resource, left_behind, of_run, take_inventory
-from .janitor import Janitor
-from .job_logs import fill_log_tails
-from .jobs import Outcome, Waiter, failures
-from .oneshot import Fire, OneTimeProver
-from .permissions import LocalPermissions, SimulatedPermissions
-from .report import make_console, outcome_dict, print_lines, progress_table, render_log_tails, render_results
-from .schedules import Schedule, discover
-from .terraform import TerraformError, TerraformRunner
-from .tfconfig import run_name
-from .workspace import Session, Workspace, new_run_id, remove_if_empty, state_root
+from batch_harness.accounts.aws import AwsAccount
+from batch_harness.cleanup.inventory import Inventory, Resource, left_behind, of_run, take_inventory
+from batch_harness.cleanup.janitor import Janitor
+from batch_harness.cli.report import (
+    make_console,
+    outcome_dict,
+    print_lines,
+    progress_table,
+    render_log_tails,
+    render_results,
+)
+from batch_harness.delivery.deliver import AccountInfo, Delivery, deliver_all, plan_deliveries
+from batch_harness.delivery.dynamic_run import DynamicRun, outputs_in_state_file
+from batch_harness.delivery.oneshot import Fire, OneTimeProver
+from batch_harness.delivery.permissions import LocalPermissions, SimulatedPermissions
+from batch_harness.delivery.schedules import Schedule, discover
+from batch_harness.emulator.account import LocalAccount, stop_process_group
+from batch_harness.run.interrupts import Interrupted, SignalGuard
+from batch_harness.run.job_logs import fill_log_tails
+from batch_harness.run.jobs import Outcome, Waiter, failures
+from batch_harness.run.workspace import Session, Workspace, new_run_id, remove_if_empty, state_root
+from batch_harness.terraform.config import run_name
+from batch_harness.terraform.runner import TerraformError, TerraformRunner
 
 Hook = Callable[["Run"], None]
 BACKEND_OVERRIDE = "zz_batch_harness_backend_override.tf"
@@ -247,7 +254,7 @@ class Run:
 
     def map_images(self) -> None:
         """Tell the local account which runner ran and which image each job runs (--image)."""
-        from .containers_setup import map_images
+        from batch_harness.run.containers_setup import map_images
 
         assert self.runner is not None
         self.report.job_runner, detail, warnings = map_images(

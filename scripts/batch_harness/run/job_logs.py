@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .jobs import JobOutcome
+from batch_harness.run.jobs import JobOutcome
 
 TAIL_LINES = 10
 DEFAULT_LOG_GROUP = "/aws/batch/job"

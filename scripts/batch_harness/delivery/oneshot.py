@@ -24,7 +24,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .delivery import Clients, Delivery
+from batch_harness.delivery.deliver import Clients, Delivery
 
 Fire = Callable[["Trigger"], None]
 

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from .iam import Decision, Request, RolePolicies, evaluate, read_role_policies
-from .paging import items
+from batch_harness.accounts.paging import items
+from batch_harness.iam import Decision, Request, RolePolicies, evaluate, read_role_policies
 
 
 class RoleReadError(RuntimeError):

@@ -11,7 +11,7 @@ from rich.console import Console
 DEFAULT_CONFIG = "examples/complete"
 
 if TYPE_CHECKING:  # the CLI imports the run machinery only when a command runs
-    from .e2e import RunOptions
+    from batch_harness.run.e2e import RunOptions
 
 
 def _account_options(parser: argparse.ArgumentParser, *, with_account: bool = True) -> None:
@@ -117,7 +117,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _options(args: argparse.Namespace) -> RunOptions:
-    from .e2e import RunOptions
+    from batch_harness.run.e2e import RunOptions
 
     return RunOptions(
         config_dir=getattr(args, "dir", Path(DEFAULT_CONFIG)),
@@ -138,7 +138,7 @@ def _options(args: argparse.Namespace) -> RunOptions:
 
 
 def _images(values: list[str]) -> dict[str, str]:
-    from .image_map import ImageMapError, parse
+    from batch_harness.run.image_map import ImageMapError, parse
 
     try:
         return parse(values)
@@ -155,32 +155,32 @@ def _check_dir(args: argparse.Namespace) -> int | None:
 
 
 def cmd_e2e(args: argparse.Namespace) -> int:
-    from .e2e import run_e2e
+    from batch_harness.run.e2e import run_e2e
 
     return _check_dir(args) or run_e2e(_options(args)).exit_code
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    from .e2e import run_up
+    from batch_harness.run.e2e import run_up
 
     return _check_dir(args) or run_up(_options(args)).exit_code
 
 
 def cmd_smoke(args: argparse.Namespace) -> int:
-    from .e2e import run_smoke
+    from batch_harness.run.e2e import run_smoke
 
     return run_smoke(_options(args)).exit_code
 
 
 def cmd_down(args: argparse.Namespace) -> int:
-    from .e2e import run_down
+    from batch_harness.run.e2e import run_down
 
     return run_down(_options(args), discard=args.discard).exit_code
 
 
 def cmd_janitor(args: argparse.Namespace) -> int:
-    from .account_aws import AwsAccount
-    from .janitor import Janitor
+    from batch_harness.accounts.aws import AwsAccount
+    from batch_harness.cleanup.janitor import Janitor
 
     console = Console(highlight=False)
     account = AwsAccount.open(

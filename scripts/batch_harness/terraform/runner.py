@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import tfprocess
-from .addresses import planned_resources, resource_type
+from batch_harness.terraform import process as tfprocess
+from batch_harness.terraform.addresses import planned_resources, resource_type
 
 MIRROR_ENV = "BATCH_HARNESS_PROVIDER_MIRROR"
 # Where Terraform's implied local mirrors live, as glob patterns.
@@ -287,7 +287,7 @@ class TerraformRunner:
         }
         if offline_provider:
             # A plan that knows a state machine definition has the provider validate it.
-            from .emulator.sfn_validation import shared_endpoint
+            from batch_harness.emulator.sfn_validation import shared_endpoint
 
             self.write_override(offline_provider_override(shared_endpoint()))
             self.env = {**offline_account_env(), **self.env}

@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .paging import items
+from batch_harness.accounts.paging import items
 
 RUN_TAG = "batch-harness:run-id"
 

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import BlockUse, Reference, block_uses, config_dirs, nested_bodies, references
+from batch_harness.terraform.provider_schema.config import (
+    BlockUse,
+    Reference,
+    block_uses,
+    config_dirs,
+    nested_bodies,
+    references,
+)
 
 # Terraform's own arguments of resource and data blocks, never in a provider schema.
 META_ARGUMENTS = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}

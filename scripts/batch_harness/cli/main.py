@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import sys
 
 FEATURE_MODULES = (
-    "batch_harness.commands",  # e2e, up, smoke, down, janitor
+    "batch_harness.cli.commands",  # e2e, up, smoke, down, janitor
     "batch_harness.posture.cli",  # posture
     "batch_harness.cron.cli",  # import-crontab, schedules
 )
@@ -31,7 +30,3 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -16,7 +16,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .iam import Decision, Request, evaluate
+from batch_harness.iam import Decision, Request, evaluate
 
 SCHEDULE_OPERATIONS = ("CreateSchedule", "UpdateSchedule", "DeleteSchedule", "GetSchedule")
 PASSES_ROLE = ("CreateSchedule", "UpdateSchedule")

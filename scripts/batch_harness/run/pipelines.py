@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .sfn_history import EXECUTION_FINAL, execution_history, task_entries
+from batch_harness.run.sfn_history import EXECUTION_FINAL, execution_history, task_entries
 
 BATCH_SYNC_SUFFIX = ":states:::batch:submitJob.sync"
 # Errors a Retry may name without re-running a job that ran and failed (its own retry strategy

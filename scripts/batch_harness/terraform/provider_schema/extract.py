@@ -1,6 +1,6 @@
 """Regenerate the compact hashicorp/aws schema extracts the conformance test reads.
 
-    python -m batch_harness.provider_schema.extract      (or: make schemas)
+    python -m batch_harness.terraform.provider_schema.extract      (or: make schemas)
 
 * 5.100.0: ``terraform providers schema -json`` of an empty config pinned to it (offline, from the
   provider mirror the harness finds).
@@ -30,8 +30,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..terraform import cli_config_env
-from .config import KINDS, block_uses, config_dirs
+from batch_harness.terraform.provider_schema.config import KINDS, block_uses, config_dirs
+from batch_harness.terraform.runner import cli_config_env
 
 PROVIDER_5 = "5.100.0"
 PROVIDER_6 = "6.62.0"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from batch_harness.cron.commands import KEY_MAX, job_key, needs_shell, sanitize_key, to_argv, unique_key
+from batch_harness.cron.shell import KEY_MAX, job_key, needs_shell, sanitize_key, to_argv, unique_key
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""Terraform for the harness: the process, the runner, plans and addresses, configs, provider schemas."""

@@ -142,16 +142,6 @@ output "missed_run_alarms" {
   }
 }
 
-output "alarm_arns" {
-  description = "ARNs of every monitoring alarm (missed runs, dead letters, pipelines)."
-  value       = try(module.monitoring[0].alarm_arns, [])
-}
-
-output "alarm_names" {
-  description = "Names of every monitoring alarm."
-  value       = try(module.monitoring[0].alarm_names, [])
-}
-
 output "dead_letter_alarm_arns" {
   description = "Dead-letter queue (\"schedules\", \"monitoring\") => its alarm ARN."
   value       = try(module.monitoring[0].dead_letter_alarm_arns, {})

@@ -6,6 +6,7 @@ job SUCCEEDED on the existing queue -> destroy -> nothing left."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ def test_existing_queue_and_job_role_end_to_end(tmp_path, monkeypatch):
         }
         batch = run.clients("batch")
         seen["queues"] = [q["jobQueueArn"] for q in batch.describe_job_queues()["jobQueues"]]
+        seen["account"] = run.clients("sts").get_caller_identity()["Account"]
+        seen["state"] = json.dumps(run.runner.show_state())
         definition = batch.describe_job_definitions(jobDefinitionName=f"{NAME}-report", status="ACTIVE")
         seen["job_role"] = definition["jobDefinitions"][0]["containerProperties"]["jobRoleArn"]
 
@@ -71,6 +74,13 @@ def test_existing_queue_and_job_role_end_to_end(tmp_path, monkeypatch):
     assert outputs["job_queue_arns"] == {}
     assert seen["queues"] == [platform_queue]
     assert f"{NAME}-report-job" not in seen["roles"]
+
+    # The key is the central security account's; every other account in any value of the state
+    # (ARNs, policies, trust conditions, schedule inputs) is the caller's.
+    key = outputs["central_key_arn"]
+    accounts = set(re.findall(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):", seen["state"].replace(key, "")))
+    assert accounts == {seen["account"]}, accounts
+    assert key in seen["state"]
 
     # Every role the module created carries the boundary and the path; the platform's own does not.
     boundary = outputs["boundary_arn"]

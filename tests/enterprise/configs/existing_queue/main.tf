@@ -1,6 +1,7 @@
 # A platform team's consumer, end to end: the queue (with its Fargate compute environment) and
-# the job role belong to "another stack" (created here, outside the module); every role the
-# module creates must carry the boundary and the path. The consumer names them by ARN built from
+# the job role belong to "another stack" (created here, outside the module), the KMS key to the
+# organisation's central security account; every role the module creates must carry the
+# boundary and the path, and every ARN it builds must name this account, never the key's. The consumer names them by ARN built from
 # their names, as it would another stack's: an existing role or queue must be known at plan time
 # (whether the module creates one depends on it).
 terraform {
@@ -107,6 +108,7 @@ locals {
   account           = data.aws_caller_identity.current.account_id
   platform_job_role = "arn:aws:iam::${local.account}:role/platform/${var.name}-platform-reporting"
   platform_queue    = "arn:aws:batch:${var.region}:${local.account}:job-queue/${var.name}-platform"
+  central_key       = "arn:aws:kms:${var.region}:999999999999:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 }
 
 module "batch" {
@@ -116,6 +118,7 @@ module "batch" {
   vpc_id     = module.vpc.vpc_id
   subnet_ids = module.vpc.private_subnet_ids
 
+  kms_key_arn                   = local.central_key
   iam_role_permissions_boundary = aws_iam_policy.boundary.arn
   iam_role_path                 = "/batch/"
 
@@ -159,4 +162,8 @@ output "platform_job_role_arn" {
 
 output "boundary_arn" {
   value = aws_iam_policy.boundary.arn
+}
+
+output "central_key_arn" {
+  value = local.central_key
 }

@@ -291,7 +291,7 @@ locals {
         state_machine_arn  = null
         execution_input    = null
         tags               = merge(var.tags, var.jobs[s.job].tags)
-      }
+      } if var.create
     },
     {
       for k, s in local.pipeline_schedules : k => {
@@ -306,14 +306,14 @@ locals {
         )
         execution_input = s.execution_input
         tags            = merge(var.tags, var.pipelines[s.pipeline].tags)
-      }
+      } if var.create
     },
   )
 }
 
 module "schedule" {
   source   = "./modules/schedule"
-  for_each = { for k, v in local.schedule_calls : k => v if var.create }
+  for_each = local.schedule_calls
 
   name        = each.value.spec.name
   role_name   = "${each.value.spec.name}-sched"

@@ -138,8 +138,8 @@ def test_existing_queue_gets_the_schedule_and_no_queue_is_created_for_it(plan):
 
 
 def test_existing_compute_environments_are_queued_and_not_created(plan):
-    created = {v["compute_environment_name_prefix"] for v in of_type(plan, "aws_batch_compute_environment").values()}
-    assert created == {"ent-fargate-", "ent-ec2-", "ent-private_a-ec2-", "ent-private_b-ec2-"}
+    created = {v["tags"]["Name"] for v in of_type(plan, "aws_batch_compute_environment").values()}
+    assert created == {"ent-fargate", "ent-ec2", "ent-private_a-ec2", "ent-private_b-ec2"}
     default = one(plan, f'{B}module.job_queue["default"].aws_batch_job_queue.this')
     assert [o.get("compute_environment") for o in default["compute_environment_order"]][1:] == [PLATFORM_CE]
     ec2 = one(plan, f'{B}module.job_queue["ec2"].aws_batch_job_queue.this')

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 from typing import Any
 
 import pytest
@@ -107,6 +109,33 @@ def test_series_parallel_recognition() -> None:
     assert not pl.is_series_parallel({"a": [], "b": [], "c": ["a"], "d": ["a", "b"]})
     with pytest.raises(ValueError, match="dependency cycle"):
         pl.transitive_predecessors({"a": ["b"], "b": ["a"]})
+
+
+def _has_induced_p4(graph: dict[str, list[str]]) -> bool:
+    """The definition itself, by brute force over every ordered quadruple of steps (the oracle)."""
+    ancestors = pl.transitive_predecessors(graph)
+
+    def related(x: str, y: str) -> bool:
+        return x in ancestors[y] or y in ancestors[x]
+
+    for a, b, c, d in itertools.permutations(sorted(graph), 4):
+        path = related(a, b) and related(b, c) and related(c, d)
+        if path and not (related(a, c) or related(b, d) or related(a, d)):
+            return True
+    return False
+
+
+def test_series_parallel_recognition_agrees_with_the_brute_force_definition() -> None:
+    rng = random.Random(20261203)
+    seen = set()
+    for _ in range(400):
+        size = rng.randint(1, 8)
+        steps = [f"s{i}" for i in range(size)]
+        graph = {s: [p for p in steps[:i] if rng.random() < 0.3] for i, s in enumerate(steps)}
+        expected = not _has_induced_p4(graph)
+        assert pl.is_series_parallel(graph) == expected, graph
+        seen.add(expected)
+    assert seen == {True, False}  # both answers were exercised
 
 
 def run_of(**steps: tuple[str, int | None, int | None, int | None, int | None]) -> pl.PipelineRun:

@@ -7,7 +7,7 @@ JOBS   ?= 4
 PLAN_JOBS ?= 100
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo engine test lint fmt posture bench schemas clean iam-oracle
+.PHONY: demo engine test test-fast durations lint fmt posture bench schemas clean iam-oracle
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ engine:
 ## test: the whole test suite (unit, plan, validation, posture, e2e)
 test: $(STAMP)
 	$(BIN)/pytest tests/ -n $(JOBS) --dist loadgroup --no-loadscope-reorder
+
+## durations: run the whole suite and record each test's seconds in tests/durations.json (the
+## order `make test` hands work out in: longest first). Commit the refreshed file.
+durations: $(STAMP)
+	$(BIN)/pytest tests/ -n $(JOBS) --dist loadgroup --no-loadscope-reorder --record-durations
 
 ## iam-oracle: install the independent IAM evaluator the differential test compares with (npm, pinned)
 iam-oracle: $(STAMP)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import durations
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # The tests' local accounts simulate jobs unless a test asks for containers (tests/containers
@@ -20,19 +22,22 @@ def repo_root() -> Path:
     return REPO_ROOT
 
 
-def _cost_class(item: pytest.Item) -> int:
-    """A rough size of the unit of work a test belongs to (bigger = minutes, not seconds)."""
-    group = item.get_closest_marker("xdist_group")
-    if group is not None and group.args and group.args[0] == "posture-repo":
-        return 4  # six directories planned and scanned by checkov: the longest single unit
-    for rank, marker in ((3, "e2e"), (2, "posture"), (1, "plan")):
-        if item.get_closest_marker(marker) is not None:
-            return rank
-    return 0
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--record-durations",
+        action="store_true",
+        default=False,
+        help="write each test's seconds to tests/durations.json (the order of later runs)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Only the controller records: under xdist it receives every worker's reports.
+    if config.getoption("--record-durations") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(durations.Recorder(), "duration-recorder")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Longest work first. Under `make test` (xdist, --no-loadscope-reorder) work is handed out in
-    collection order, so a four-minute apply never starts last while the other workers sit idle;
-    the many short tests fill the gaps at the end. The sort is stable: file order within a class."""
-    items.sort(key=_cost_class, reverse=True)
+    """Longest units of work first, by the durations the suite recorded (see durations.py).
+    Under `make test` (xdist, --no-loadscope-reorder) work is handed out in this order."""
+    durations.longest_first(items, durations.load())

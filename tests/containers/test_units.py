@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import json
+import queue
+import threading
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from batch_harness.emulator.containers import mode
+from batch_harness.emulator.containers import engine, mode
+from batch_harness.emulator.containers import runner as runner_module
+from batch_harness.emulator.containers.runner import (
+    ESSENTIAL_EXITED,
+    KILLED_EXIT_CODE,
+    OOM_REASON,
+    ContainerRunner,
+)
 from batch_harness.emulator.containers.secrets import ResourceInitializationError, resolve
 from batch_harness.emulator.containers.spec import build_spec, cpus_for_engine, substitute
 from batch_harness.run.image_map import ImageMapError, parse
@@ -169,3 +180,86 @@ def test_cli_refuses_a_bad_image_argument_before_doing_anything() -> None:
     )
     assert result.returncode == 2
     assert "--image 'report': expected JOB=IMAGE (e.g. --image report=reports:dev)" in result.stderr
+
+
+# -- OOM detection: the engine's exit and OOM notices race ----------------------------------------
+
+
+class FakeEventStream:
+    """The engine's event stream: yields the queued events, then blocks until closed."""
+
+    def __init__(self) -> None:
+        self.events: queue.Queue[dict[str, Any] | None] = queue.Queue()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        while (event := self.events.get()) is not None:
+            yield event
+
+    def close(self) -> None:
+        self.events.put(None)
+
+
+class FakeEngine:
+    def __init__(self) -> None:
+        self.stream = FakeEventStream()
+        self.filters: dict[str, Any] = {}
+
+    def events(self, *, decode: bool, since: int | None, filters: dict[str, Any]) -> FakeEventStream:
+        self.filters = filters
+        return self.stream
+
+
+class FakeContainer:
+    """A container that exited 137; the engine's ``State.OOMKilled`` says ``flagged``."""
+
+    def __init__(self, flagged: bool) -> None:
+        self.id = "c0ffee"
+        self.name = "job-container"
+        self.attrs = {"State": {"OOMKilled": flagged}}
+
+    def wait(self, timeout: float) -> dict[str, int]:
+        return {"StatusCode": KILLED_EXIT_CODE}
+
+    def reload(self) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_runner() -> Iterator[tuple[ContainerRunner, FakeEngine]]:
+    fake = FakeEngine()
+    runner = ContainerRunner("http://127.0.0.1:1", lambda service, region: None, engine_client=fake)
+    yield runner, fake
+    runner.close()
+
+
+def test_oom_notice_arriving_after_the_exit_still_gives_the_oom_reason(
+    fake_runner: tuple[ContainerRunner, FakeEngine],
+) -> None:
+    runner, fake = fake_runner
+    assert fake.filters == {"event": "oom", "label": f"{engine.LABEL}={engine.identity()}"}
+    # The exit is seen first (OOMKilled not set); the engine's oom event follows 0.3 s later.
+    threading.Timer(0.3, fake.stream.events.put, args=({"id": "c0ffee", "status": "oom"},)).start()
+    assert runner._wait(FakeContainer(flagged=False), None, lambda: False) == (KILLED_EXIT_CODE, OOM_REASON, OOM_REASON)
+
+
+def test_oom_flag_alone_gives_the_oom_reason_at_once(fake_runner: tuple[ContainerRunner, FakeEngine]) -> None:
+    runner, _ = fake_runner
+    started = time.monotonic()
+    assert runner._wait(FakeContainer(flagged=True), None, lambda: False) == (KILLED_EXIT_CODE, OOM_REASON, OOM_REASON)
+    assert time.monotonic() - started < 1
+
+
+def test_a_kill_we_sent_is_no_oom_and_waits_for_no_notice(fake_runner: tuple[ContainerRunner, FakeEngine]) -> None:
+    runner, _ = fake_runner
+    started = time.monotonic()
+    assert runner._wait(FakeContainer(flagged=False), None, lambda: True) == (KILLED_EXIT_CODE, "", ESSENTIAL_EXITED)
+    assert time.monotonic() - started < 1
+
+
+def test_a_sigkill_without_oom_notice_is_an_ordinary_exit(
+    fake_runner: tuple[ContainerRunner, FakeEngine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner, fake = fake_runner
+    monkeypatch.setattr(runner_module, "OOM_NOTICE_GRACE", 0.2)
+    fake.stream.events.put({"id": "another-container", "status": "oom"})
+    assert runner._wait(FakeContainer(flagged=False), None, lambda: False) == (KILLED_EXIT_CODE, "", ESSENTIAL_EXITED)

@@ -263,3 +263,29 @@ def test_a_sigkill_without_oom_notice_is_an_ordinary_exit(
     monkeypatch.setattr(runner_module, "OOM_NOTICE_GRACE", 0.2)
     fake.stream.events.put({"id": "another-container", "status": "oom"})
     assert runner._wait(FakeContainer(flagged=False), None, lambda: False) == (KILLED_EXIT_CODE, "", ESSENTIAL_EXITED)
+
+
+class BrokenThenReplayingEngine(FakeEngine):
+    """The first stream breaks at once; the next subscription replays the OOM event it missed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.subscriptions: list[int | None] = []
+
+    def events(self, *, decode: bool, since: int | None, filters: dict[str, Any]) -> Any:
+        self.subscriptions.append(since)
+        if len(self.subscriptions) == 1:
+            return iter([{}, None])  # a malformed event: the stream raises
+        self.stream.events.put({"id": "c0ffee", "status": "oom"})
+        return self.stream
+
+
+def test_oom_watch_resubscribes_from_where_the_broken_stream_started() -> None:
+    fake = BrokenThenReplayingEngine()
+    watch = engine.OomWatch(fake)
+    try:
+        assert watch.killed("c0ffee", 5.0)
+        first, second = fake.subscriptions[:2]
+        assert first is None and second is not None and second <= time.time()
+    finally:
+        watch.close()

@@ -88,7 +88,11 @@ class OomWatch:
         self._closed = False
         # Subscribed before any container starts: no OOM event can fall before the stream.
         self._since = int(time.time())
-        self._stream: Any = self._subscribe(None)
+        self._stream: Any = None
+        try:
+            self._stream = self._subscribe(None)
+        except Exception as error:  # the thread below keeps trying (and replays from _since)
+            LOG.warning("could not subscribe to engine events: %s", error)
         self._thread = threading.Thread(target=self._follow, daemon=True, name="batch-harness-oom-watch")
         self._thread.start()
 
@@ -98,7 +102,7 @@ class OomWatch:
     def _follow(self) -> None:
         while not self._closed:
             try:
-                for event in self._stream:
+                for event in self._stream or ():
                     container_id = event.get("id") or event.get("Actor", {}).get("ID", "")
                     with self._changed:
                         self._killed.add(container_id)
@@ -111,8 +115,9 @@ class OomWatch:
             time.sleep(0.5)
             try:
                 # Replay from the last subscription on: an OOM during the gap is not lost.
-                since, self._since = self._since, int(time.time())
-                self._stream = self._subscribe(since)
+                now = int(time.time())
+                self._stream = self._subscribe(self._since)
+                self._since = now
             except Exception as error:
                 LOG.warning("could not resubscribe to engine events: %s", error)
 

@@ -396,7 +396,7 @@ def patch_job_stop_without_docker() -> None:
             job = backend.get_job_by_id(job_id)
             if job is None or not job.stop or job.job_stopped:
                 return
-            if job.job_id in _container_jobs:
+            if _containers is not None and job.job_id in _container_jobs:
                 # As on AWS the job reads FAILED once its task stopped: the runner thread kills the
                 # container (now, or as soon as it is created), removes it, then ends the job.
                 _containers.stop(job.job_id)

@@ -7,6 +7,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -225,11 +226,42 @@ class FakeContainer:
 
 
 @pytest.fixture
-def fake_runner() -> Iterator[tuple[ContainerRunner, FakeEngine]]:
+def fake_runner(tmp_path: Path) -> Iterator[tuple[ContainerRunner, FakeEngine]]:
     fake = FakeEngine()
     runner = ContainerRunner("http://127.0.0.1:1", lambda service, region: None, engine_client=fake)
+    runner.kernel_log = str(tmp_path / "no-kernel-log")  # unreadable: only the engine's notices count
     yield runner, fake
     runner.close()
+
+
+KERNEL_OOM_RECORD = (
+    "6,9001,18619980677,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset={id},mems_allowed=0,"
+    "oom_memcg=/docker/{id},task_memcg=/docker/{id},task=dd,pid=14330,uid=0\n"
+)
+
+
+def test_kernel_oom_record_gives_the_oom_reason_when_the_engine_lost_its_notice(
+    fake_runner: tuple[ContainerRunner, FakeEngine], tmp_path: Path
+) -> None:
+    runner, _ = fake_runner
+    log = tmp_path / "kmsg"
+    log.write_text(
+        "6,9000,18619980600,-;Memory cgroup out of memory: Killed process 14330 (dd)\n"
+        + KERNEL_OOM_RECORD.format(id="0ther")
+        + KERNEL_OOM_RECORD.format(id="c0ffee")
+    )
+    runner.kernel_log = str(log)
+    started = time.monotonic()
+    # No OOMKilled flag, no oom event ever: the kernel's record alone decides, without a wait.
+    assert runner._wait(FakeContainer(flagged=False), None, lambda: False) == (KILLED_EXIT_CODE, OOM_REASON, OOM_REASON)
+    assert time.monotonic() - started < 1
+
+
+def test_kernel_log_without_the_container_is_no_oom(tmp_path: Path) -> None:
+    log = tmp_path / "kmsg"
+    log.write_text(KERNEL_OOM_RECORD.format(id="0ther"))
+    assert engine.kernel_reported_oom("c0ffee", str(log)) is False
+    assert engine.kernel_reported_oom("c0ffee", str(tmp_path / "missing")) is None
 
 
 def test_oom_notice_arriving_after_the_exit_still_gives_the_oom_reason(

@@ -8,6 +8,7 @@ so the emulator removes its own at stop and, at start, those of emulators that a
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import socket
@@ -69,6 +70,40 @@ def remove_containers(engine: Any, *, own: bool = True, orphans: bool = True) ->
                 container.remove(force=True)
                 removed.append(container.name)
     return removed
+
+
+KERNEL_LOG = "/dev/kmsg"
+
+
+def kernel_reported_oom(container_id: str, path: str = KERNEL_LOG) -> bool | None:
+    """Whether the kernel log holds an OOM kill in the container's memory cgroup; None if it
+    cannot be read (no privilege, or the engine runs elsewhere: then it never names the container).
+
+    The kernel writes its ``oom-kill:...,oom_memcg=/docker/<id>,...`` record before it sends the
+    SIGKILL, so it is there when the exit is seen; the engine's own OOM notice can be lost when
+    the runtime removes the container's cgroup before it has read the cgroup's OOM counter.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    wanted = container_id.encode()
+    try:
+        while True:
+            try:
+                chunk = os.read(fd, 8192)  # /dev/kmsg: one record per read
+            except BlockingIOError:  # read up to the newest record
+                return False
+            except OSError as error:
+                if error.errno == errno.EPIPE:  # records overwritten meanwhile: go on with the next
+                    continue
+                return None
+            if not chunk:
+                return False
+            if any(b"oom-kill:" in line and wanted in line for line in chunk.splitlines()):
+                return True
+    finally:
+        os.close(fd)
 
 
 class OomWatch:

@@ -63,6 +63,7 @@ class ContainerRunner:
         self.clients = clients
         self.engine = engine_client if engine_client is not None else engine.client()
         self.oom = engine.OomWatch(self.engine)
+        self.kernel_log = engine.KERNEL_LOG
         self._running: dict[str, Any] = {}  # job id -> container of its current attempt
         self._lock = threading.Lock()
 
@@ -184,10 +185,13 @@ class ContainerRunner:
         exit_code = int(result.get("StatusCode", 1))
         container.reload()
         flagged = bool(container.attrs.get("State", {}).get("OOMKilled"))
-        # A SIGKILL we did not send (no stop request) may be the OOM killer whose notice is late.
-        late = exit_code == KILLED_EXIT_CODE and not flagged and not stopping()
-        noticed = self.oom.killed(container.id, OOM_NOTICE_GRACE if late else 0)
-        if flagged or noticed:
+        # A SIGKILL we did not send (no stop request) may be the OOM killer whose notice the engine
+        # got late or lost: the kernel's own record decides, else the engine's oom event.
+        unexplained = exit_code == KILLED_EXIT_CODE and not flagged and not stopping()
+        in_kernel_log = unexplained and engine.kernel_reported_oom(container.id, self.kernel_log)
+        grace = OOM_NOTICE_GRACE if unexplained and not in_kernel_log else 0
+        noticed = self.oom.killed(container.id, grace)
+        if flagged or in_kernel_log or noticed:
             return KILLED_EXIT_CODE, OOM_REASON, OOM_REASON
         return exit_code, "", "" if exit_code == 0 else ESSENTIAL_EXITED
 

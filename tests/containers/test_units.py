@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import json
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from batch_harness.emulator.containers import mode
+from batch_harness.emulator.containers import engine, mode
+from batch_harness.emulator.containers import runner as runner_module
+from batch_harness.emulator.containers.runner import (
+    ESSENTIAL_EXITED,
+    KILLED_EXIT_CODE,
+    OOM_REASON,
+    ContainerRunner,
+)
 from batch_harness.emulator.containers.secrets import ResourceInitializationError, resolve
 from batch_harness.emulator.containers.spec import build_spec, cpus_for_engine, substitute
 from batch_harness.run.image_map import ImageMapError, parse
@@ -169,3 +181,143 @@ def test_cli_refuses_a_bad_image_argument_before_doing_anything() -> None:
     )
     assert result.returncode == 2
     assert "--image 'report': expected JOB=IMAGE (e.g. --image report=reports:dev)" in result.stderr
+
+
+# -- OOM detection: the engine's exit and OOM notices race ----------------------------------------
+
+
+class FakeEventStream:
+    """The engine's event stream: yields the queued events, then blocks until closed."""
+
+    def __init__(self) -> None:
+        self.events: queue.Queue[dict[str, Any] | None] = queue.Queue()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        while (event := self.events.get()) is not None:
+            yield event
+
+    def close(self) -> None:
+        self.events.put(None)
+
+
+class FakeEngine:
+    def __init__(self) -> None:
+        self.stream = FakeEventStream()
+        self.filters: dict[str, Any] = {}
+
+    def events(self, *, decode: bool, since: int | None, filters: dict[str, Any]) -> FakeEventStream:
+        self.filters = filters
+        return self.stream
+
+
+class FakeContainer:
+    """A container that exited 137; the engine's ``State.OOMKilled`` says ``flagged``."""
+
+    def __init__(self, flagged: bool) -> None:
+        self.id = "c0ffee"
+        self.name = "job-container"
+        self.attrs = {"State": {"OOMKilled": flagged}}
+
+    def wait(self, timeout: float) -> dict[str, int]:
+        return {"StatusCode": KILLED_EXIT_CODE}
+
+    def reload(self) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_runner(tmp_path: Path) -> Iterator[tuple[ContainerRunner, FakeEngine]]:
+    fake = FakeEngine()
+    runner = ContainerRunner("http://127.0.0.1:1", lambda service, region: None, engine_client=fake)
+    runner.kernel_log = str(tmp_path / "no-kernel-log")  # unreadable: only the engine's notices count
+    yield runner, fake
+    runner.close()
+
+
+KERNEL_OOM_RECORD = (
+    "6,9001,18619980677,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset={id},mems_allowed=0,"
+    "oom_memcg=/docker/{id},task_memcg=/docker/{id},task=dd,pid=14330,uid=0\n"
+)
+
+
+def test_kernel_oom_record_gives_the_oom_reason_when_the_engine_lost_its_notice(
+    fake_runner: tuple[ContainerRunner, FakeEngine], tmp_path: Path
+) -> None:
+    runner, _ = fake_runner
+    log = tmp_path / "kmsg"
+    log.write_text(
+        "6,9000,18619980600,-;Memory cgroup out of memory: Killed process 14330 (dd)\n"
+        + KERNEL_OOM_RECORD.format(id="0ther")
+        + KERNEL_OOM_RECORD.format(id="c0ffee")
+    )
+    runner.kernel_log = str(log)
+    started = time.monotonic()
+    # No OOMKilled flag, no oom event ever: the kernel's record alone decides, without a wait.
+    assert runner._wait(FakeContainer(flagged=False), None, lambda: False) == (KILLED_EXIT_CODE, OOM_REASON, OOM_REASON)
+    assert time.monotonic() - started < 1
+
+
+def test_kernel_log_without_the_container_is_no_oom(tmp_path: Path) -> None:
+    log = tmp_path / "kmsg"
+    log.write_text(KERNEL_OOM_RECORD.format(id="0ther"))
+    assert engine.kernel_reported_oom("c0ffee", str(log)) is False
+    assert engine.kernel_reported_oom("c0ffee", str(tmp_path / "missing")) is None
+
+
+def test_oom_notice_arriving_after_the_exit_still_gives_the_oom_reason(
+    fake_runner: tuple[ContainerRunner, FakeEngine],
+) -> None:
+    runner, fake = fake_runner
+    assert fake.filters == {"event": "oom", "label": f"{engine.LABEL}={engine.identity()}"}
+    # The exit is seen first (OOMKilled not set); the engine's oom event follows 0.3 s later.
+    threading.Timer(0.3, fake.stream.events.put, args=({"id": "c0ffee", "status": "oom"},)).start()
+    assert runner._wait(FakeContainer(flagged=False), None, lambda: False) == (KILLED_EXIT_CODE, OOM_REASON, OOM_REASON)
+
+
+def test_oom_flag_alone_gives_the_oom_reason_at_once(fake_runner: tuple[ContainerRunner, FakeEngine]) -> None:
+    runner, _ = fake_runner
+    started = time.monotonic()
+    assert runner._wait(FakeContainer(flagged=True), None, lambda: False) == (KILLED_EXIT_CODE, OOM_REASON, OOM_REASON)
+    assert time.monotonic() - started < 1
+
+
+def test_a_kill_we_sent_is_no_oom_and_waits_for_no_notice(fake_runner: tuple[ContainerRunner, FakeEngine]) -> None:
+    runner, _ = fake_runner
+    started = time.monotonic()
+    assert runner._wait(FakeContainer(flagged=False), None, lambda: True) == (KILLED_EXIT_CODE, "", ESSENTIAL_EXITED)
+    assert time.monotonic() - started < 1
+
+
+def test_a_sigkill_without_oom_notice_is_an_ordinary_exit(
+    fake_runner: tuple[ContainerRunner, FakeEngine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner, fake = fake_runner
+    monkeypatch.setattr(runner_module, "OOM_NOTICE_GRACE", 0.2)
+    fake.stream.events.put({"id": "another-container", "status": "oom"})
+    assert runner._wait(FakeContainer(flagged=False), None, lambda: False) == (KILLED_EXIT_CODE, "", ESSENTIAL_EXITED)
+
+
+class BrokenThenReplayingEngine(FakeEngine):
+    """The first stream breaks at once; the next subscription replays the OOM event it missed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.subscriptions: list[int | None] = []
+
+    def events(self, *, decode: bool, since: int | None, filters: dict[str, Any]) -> Any:
+        self.subscriptions.append(since)
+        if len(self.subscriptions) == 1:
+            return iter([{}, None])  # a malformed event: the stream raises
+        self.stream.events.put({"id": "c0ffee", "status": "oom"})
+        return self.stream
+
+
+def test_oom_watch_resubscribes_from_where_the_broken_stream_started() -> None:
+    fake = BrokenThenReplayingEngine()
+    watch = engine.OomWatch(fake)
+    try:
+        assert watch.killed("c0ffee", 5.0)
+        first, second = fake.subscriptions[:2]
+        assert first is None and second is not None and second <= time.time()
+    finally:
+        watch.close()

@@ -66,6 +66,8 @@ _waiting: dict[str, list[Job]] = {}  # dependency job id -> dependents
 _submit = threading.local()  # submit fields moto does not parse, for the job being submitted
 _emit_events = False
 _containers: Any = None  # a ContainerRunner when jobs run as real containers (set by the server)
+# Jobs whose runner thread is alive: that thread alone ends them, after their container is gone.
+_container_jobs: set[str] = set()
 
 
 def set_failure_rules(rules: list[FailureRule]) -> None:
@@ -238,6 +240,7 @@ def _start(job: Job) -> None:
     job.job_started_at = _now()
     rule = _match_rule(job)
     if rule is None and _containers is not None:  # a failure rule still decides, even with an engine
+        _container_jobs.add(job.job_id)
         threading.Thread(target=_run_containers, args=(job,), daemon=True, name=f"job-{job.job_id}").start()
         return
     if rule is not None and rule.seconds > 0:
@@ -257,6 +260,14 @@ def _fail_later(job: Job, rule: FailureRule) -> None:
 
 def _run_containers(job: Job) -> None:
     """Each attempt runs the job's container; evaluateOnExit (in order, no match = RETRY) decides."""
+    try:
+        _run_container_attempts(job)
+    finally:
+        with _lock:
+            _container_jobs.discard(job.job_id)
+
+
+def _run_container_attempts(job: Job) -> None:
     strategy = _retry_strategy(job)
     max_attempts = int(strategy.get("attempts") or 1)
     result = None
@@ -385,8 +396,11 @@ def patch_job_stop_without_docker() -> None:
             job = backend.get_job_by_id(job_id)
             if job is None or not job.stop or job.job_stopped:
                 return
-            if _containers is not None and _containers.stop(job.job_id):
-                return  # its runner thread ends the job once the container is gone
+            if _containers is not None and job.job_id in _container_jobs:
+                # As on AWS the job reads FAILED once its task stopped: the runner thread kills the
+                # container (now, or as soon as it is created), removes it, then ends the job.
+                _containers.stop(job.job_id)
+                return
             _finish(job, False, None, job.job_stopped_reason)
 
     def cancel_job(self: BatchBackend, job_id: str, reason: str) -> None:

@@ -34,6 +34,10 @@ OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
 TIMEOUT_REASON = "Job attempt duration exceeded timeout"
 KILLED_EXIT_CODE = 137  # SIGKILL: an OOM kill, or a stop at the attempt timeout
 LOG_BATCH = 1000  # events per PutLogEvents call (AWS allows 10,000 / 1 MB)
+# How long an exit 137 that nobody asked for waits for the engine's OOM notice: the notice and
+# the exit travel separately from the runtime, and under load the exit can come first.
+OOM_NOTICE_GRACE = 5.0
+REMOVE_ATTEMPTS = 5  # a busy engine can refuse or time out a removal; the attempt ends only once it is gone
 
 
 @dataclass
@@ -54,10 +58,12 @@ class ContainerRunner:
     """Attempts of jobs as containers. ``clients(service, region)`` gives boto3 clients of the
     emulator itself (secrets, STS, logs go through its API like an agent's calls would)."""
 
-    def __init__(self, endpoint: str, clients: Callable[[str, str], Any]) -> None:
+    def __init__(self, endpoint: str, clients: Callable[[str, str], Any], engine_client: Any = None) -> None:
         self.endpoint = endpoint
         self.clients = clients
-        self.engine = engine.client()
+        self.engine = engine_client if engine_client is not None else engine.client()
+        self.oom = engine.OomWatch(self.engine)
+        self.kernel_log = engine.KERNEL_LOG
         self._running: dict[str, Any] = {}  # job id -> container of its current attempt
         self._lock = threading.Lock()
 
@@ -139,16 +145,31 @@ class ContainerRunner:
             with contextlib.suppress(Exception):
                 container.kill()
         try:
-            exit_code, reason, status_reason = self._wait(container, spec.timeout_seconds)
+            exit_code, reason, status_reason = self._wait(container, spec.timeout_seconds, lambda: bool(job.stop))
             self._copy_logs(region, spec.log_group, stream, container)
         finally:
             with self._lock:
                 self._running.pop(job.job_id, None)
-            with contextlib.suppress(Exception):
-                container.remove(force=True)
+            self._remove(container)
         return AttemptResult(exit_code, status_reason, started, datetime.now(), stream, reason)
 
-    def _wait(self, container: Any, timeout: int | None) -> tuple[int, str, str]:
+    def _remove(self, container: Any) -> None:
+        """Remove the container and return only once the engine no longer lists it (as a Fargate
+        task is STOPPED before Batch reports the attempt's end), or after REMOVE_ATTEMPTS tries."""
+        import docker.errors
+
+        for attempt in range(REMOVE_ATTEMPTS):
+            try:
+                container.remove(force=True)
+                return
+            except docker.errors.NotFound:
+                return
+            except Exception as error:  # "removal already in progress", a read timeout on a busy engine
+                LOG.warning("removing container %s (try %s): %s", container.name, attempt + 1, error)
+                time.sleep(0.5 * (attempt + 1))
+        LOG.error("container %s could not be removed; the emulator removes it at stop", container.name)
+
+    def _wait(self, container: Any, timeout: int | None, stopping: Callable[[], bool]) -> tuple[int, str, str]:
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             remaining = None if deadline is None else max(0.1, deadline - time.monotonic())
@@ -163,12 +184,23 @@ class ContainerRunner:
                     return KILLED_EXIT_CODE, "", TIMEOUT_REASON
         exit_code = int(result.get("StatusCode", 1))
         container.reload()
-        if container.attrs.get("State", {}).get("OOMKilled"):
+        flagged = bool(container.attrs.get("State", {}).get("OOMKilled"))
+        # A SIGKILL we did not send (no stop request) may be the OOM killer whose notice the engine
+        # got late or lost: the kernel's own record decides, else the engine's oom event.
+        unexplained = exit_code == KILLED_EXIT_CODE and not flagged and not stopping()
+        in_kernel_log = unexplained and engine.kernel_reported_oom(container.id, self.kernel_log)
+        grace = OOM_NOTICE_GRACE if unexplained and not in_kernel_log else 0
+        noticed = self.oom.killed(container.id, grace)
+        if flagged or in_kernel_log or noticed:
             return KILLED_EXIT_CODE, OOM_REASON, OOM_REASON
         return exit_code, "", "" if exit_code == 0 else ESSENTIAL_EXITED
 
+    def close(self) -> None:
+        self.oom.close()
+
     def stop(self, job_id: str) -> bool:
-        """Kill the job's running container (CancelJob/TerminateJob); False if none runs."""
+        """Kill the job's running container (CancelJob/TerminateJob); False if none runs (one
+        about to start is killed by ``run_attempt`` itself, which reads the job's stop flag)."""
         with self._lock:
             container = self._running.get(job_id)
         if container is None:

@@ -51,6 +51,7 @@ def stop_container_runner() -> None:
     if _runner is None:
         return
     batch_jobs.set_container_runner(None)
+    _runner.close()
     try:
         removed = engine.remove_containers(_runner.engine, own=True, orphans=True)
         if removed:

@@ -7,6 +7,10 @@ Registered through the ``pytest11`` entry point (installing the package is enoug
   copies the config, applies it into its own fresh local account and returns an ``AppliedStack``
   (``runner``, ``outputs``, ``account``, ``clients``, ``smoke()``, ``destroy()``, ``sweep()``).
   Teardown discards the account (fast); ``destroy=True`` runs ``terraform destroy`` first.
+* ``shared_e2e`` — session-wide: ``shared_e2e(name, config_dir, env=None, **run_options)`` runs
+  the whole e2e of a config once per test session (per xdist worker) and returns its
+  ``SharedRun`` (report plus the result of every check registered with ``stack_check(name)``),
+  so every test that needs the applied stack asserts its own part of one run.
 * ``harness_repo_root`` — the repository root (where ``examples/`` lives).
 * ``--run-aws`` — run tests marked ``aws`` (they need real credentials; skipped otherwise).
 """
@@ -14,10 +18,11 @@ Registered through the ``pytest11`` entry point (installing the package is enoug
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import pytest
 
@@ -163,3 +168,160 @@ def applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
                 shutil.rmtree(run.workspace.root, ignore_errors=True)
     if errors:
         pytest.fail("applied teardown: " + "; ".join(errors))
+
+
+# ------------------------------------------------------------------------------------------------
+# shared_e2e: one e2e run per config and session, checked by many tests through the run's hooks
+# ------------------------------------------------------------------------------------------------
+
+Phase = Literal["after_apply", "after_smoke", "before_destroy"]
+PHASES: tuple[Phase, ...] = ("after_apply", "after_smoke", "before_destroy")
+StackCheck = Callable[["Run"], Any]
+CheckT = TypeVar("CheckT", bound=StackCheck)
+
+# stack name -> checks in registration order: (check name, phase, function)
+_CHECKS: dict[str, list[tuple[str, Phase, StackCheck]]] = {}
+
+
+def check_name(check: StackCheck) -> str:
+    return f"{check.__module__}.{check.__qualname__}"
+
+
+def stack_check(stack: str, *, phase: Phase = "after_smoke") -> Callable[[CheckT], CheckT]:
+    """Register ``check(run)`` to run against the shared stack ``stack`` at ``phase``.
+
+    Register at import (module level): a test module's checks must be known before the first
+    test of the session asks ``shared_e2e`` for the stack. ``after_apply`` runs before the second
+    plan and the schedules fire; ``after_smoke`` once every job finished; ``before_destroy`` last.
+    A check that changes the stack must undo it (the run still proves the second plan, the jobs
+    and a clean destroy). Its return value or exception is recorded, never raised into the run.
+    """
+    if phase not in PHASES:
+        raise ValueError(f"phase must be one of {PHASES}, not {phase!r}")
+
+    def register(check: CheckT) -> CheckT:
+        name = check_name(check)
+        entries = _CHECKS.setdefault(stack, [])
+        entries[:] = [e for e in entries if e[0] != name]  # a re-imported module replaces its own
+        entries.append((name, phase, check))
+        return check
+
+    return register
+
+
+@dataclass
+class CheckResult:
+    name: str
+    phase: Phase
+    seconds: float = 0.0
+    value: Any = None
+    error: BaseException | None = None
+
+    def get(self) -> Any:
+        """The check's return value; its exception (e.g. a failed assertion) is raised again."""
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+@dataclass
+class SharedRun:
+    """One finished e2e run of a shared stack and what every registered check recorded."""
+
+    name: str
+    config_dir: Path
+    report: RunReport
+    state_dir: Path
+    json_report: Path
+    env: dict[str, str]
+    checks: dict[str, CheckResult] = field(default_factory=dict)
+
+    def summary(self, limit: int = 6000) -> str:
+        import json
+
+        return json.dumps(self.report.to_dict(), indent=1, default=str)[:limit]
+
+    def check(self, check: StackCheck | str) -> Any:
+        """The recorded result of ``check`` (re-raising its failure); fails if it never ran."""
+        name = check if isinstance(check, str) else check_name(check)
+        result = self.checks.get(name)
+        if result is None:
+            registered = [n for n, _, _ in _CHECKS.get(self.name, [])]
+            pytest.fail(
+                f"check {name} did not run on shared stack {self.name!r} (registered: {registered}); "
+                f"the run stopped before its phase: {self.report.errors or self.report.steps}"
+            )
+        return result.get()
+
+
+class SharedE2E:
+    """The ``shared_e2e`` fixture: runs each named stack's e2e once, then hands out the result."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self._tmp = tmp_path_factory
+        self._runs: dict[str, tuple[tuple[Any, ...], SharedRun | BaseException]] = {}
+
+    def __call__(
+        self, name: str, config_dir: str | Path, *, env: Mapping[str, str] | None = None, **run_options: Any
+    ) -> SharedRun:
+        env = dict(env or {})
+        for hook in ("after_apply", "after_smoke", "before_destroy", "state_dir", "json_report"):
+            if hook in run_options:
+                raise TypeError(f"shared_e2e sets {hook} itself (register checks with stack_check)")
+        key = (str(Path(config_dir).resolve()), sorted(env.items()), sorted(run_options.items(), key=str))
+        if name not in self._runs:
+            outcome: SharedRun | BaseException
+            try:
+                outcome = self._run(name, Path(config_dir), env, run_options)
+            except Exception as error:  # remembered: the stack's next test fails fast, not re-runs it
+                outcome = error
+            self._runs[name] = (key, outcome)
+        known, result = self._runs[name]
+        if known != key:
+            raise ValueError(f"shared stack {name!r} was already run with other settings: {known} != {key}")
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def _run(self, name: str, config_dir: Path, env: dict[str, str], run_options: dict[str, Any]) -> SharedRun:
+        from batch_harness.run.e2e import RunOptions, run_e2e
+
+        work = self._tmp.mktemp(f"shared-{name}")
+        state_dir, json_report = work / "state", work / "report.json"
+        checks: dict[str, CheckResult] = {}
+
+        def at(phase: Phase) -> Callable[[Run], None]:
+            def hook(run: Run) -> None:
+                for check_id, check_phase, check in list(_CHECKS.get(name, [])):
+                    if check_phase != phase:
+                        continue
+                    result = CheckResult(check_id, phase)
+                    started = time.monotonic()
+                    try:
+                        result.value = check(run)
+                    except Exception as error:  # recorded for the test that asserts it
+                        result.error = error
+                    result.seconds = round(time.monotonic() - started, 1)
+                    checks[check_id] = result
+
+            return hook
+
+        options = RunOptions(
+            config_dir=config_dir,
+            state_dir=state_dir,
+            json_report=json_report,
+            after_apply=at("after_apply"),
+            after_smoke=at("after_smoke"),
+            before_destroy=at("before_destroy"),
+            **run_options,
+        )
+        with pytest.MonkeyPatch.context() as patch:
+            for variable, value in env.items():
+                patch.setenv(variable, value)
+            report = run_e2e(options)
+        return SharedRun(name, config_dir, report, state_dir, json_report, env, checks)
+
+
+@pytest.fixture(scope="session")
+def shared_e2e(tmp_path_factory: pytest.TempPathFactory) -> SharedE2E:
+    return SharedE2E(tmp_path_factory)

@@ -1,6 +1,7 @@
 """Done-when of dynamic schedules, end to end in a fresh local account (examples/self-service).
 
-After apply, the example's application script — only the client and the module's outputs —
+On the session's shared e2e run of the example (``e2e.stacks``; tests/e2e/test_examples.py proves
+the rest of that run): after apply, the example's application script — only the client and the module's outputs —
 schedules a report for a user in Europe/Berlin, its Scheduler calls authorised by the manager
 policy (batch_harness.delivery.manager_gate). The harness then delivers every schedule of the group as
 Scheduler would, the jobs run, the schedules are deleted and nothing is left. Refused on the way:
@@ -14,6 +15,7 @@ import contextlib
 import importlib.util
 import io
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +25,16 @@ from botocore.exceptions import ClientError
 from batch_harness.delivery.manager_gate import ManagerGate
 from batch_harness.dynamic_schedules import DynamicScheduleClient, DynamicScheduleConfig
 from batch_harness.iam import Request, evaluate
-from batch_harness.run.e2e import Run, RunOptions, run_e2e
+from batch_harness.pytest_plugin import SharedE2E, stack_check
+from batch_harness.run.e2e import Run
+from e2e.stacks import example_run, group
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO / "examples" / "self-service"
+STACK = "self-service"
+EXAMPLE = REPO / "examples" / STACK
 NAME = "sb-selfservice"
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500), group(STACK)]
 
 
 def load_app() -> Any:
@@ -46,8 +51,16 @@ def refusal(action: Any) -> str:
     return str(raised.value)
 
 
-def application_side(run: Run, tmp: Path, seen: dict[str, Any]) -> None:
+@stack_check(STACK, phase="after_apply")
+def application_side(run: Run) -> dict[str, Any]:
     """What an application does with the stack's outputs (and what it is refused)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        seen: dict[str, Any] = {}
+        _application_side(run, Path(tmp), seen)
+        return seen
+
+
+def _application_side(run: Run, tmp: Path, seen: dict[str, Any]) -> None:
     assert run.runner is not None
     outputs_file = tmp / "outputs.json"
     outputs_file.write_text(json.dumps(run.runner.output()))
@@ -101,16 +114,10 @@ def application_side(run: Run, tmp: Path, seen: dict[str, Any]) -> None:
     ).allowed
 
 
-def test_a_user_schedule_is_created_delivered_run_and_deleted(tmp_path: Path) -> None:
-    seen: dict[str, Any] = {}
-    report = run_e2e(
-        RunOptions(
-            config_dir=EXAMPLE,
-            state_dir=tmp_path / "state",
-            after_apply=lambda run: application_side(run, tmp_path, seen),
-        )
-    )
-    summary = json.dumps(report.to_dict(), indent=1, default=str)[:6000]
+def test_a_user_schedule_is_created_delivered_run_and_deleted(shared_e2e: SharedE2E) -> None:
+    shared = example_run(shared_e2e, STACK)
+    seen = shared.check(application_side)
+    report, summary = shared.report, shared.summary()
     assert report.errors == [], summary
 
     # The application's schedule: created through the client, every call allowed by the policy.

@@ -1,21 +1,23 @@
 """Every example, end to end, each in its own fresh local account: apply -> empty second plan ->
 fire every schedule as AWS would -> every job SUCCEEDED -> destroy -> nothing left. With a
 container engine (started by `make engine`'s script where possible) the jobs run the example's
-own image (``image/Dockerfile``) and the test checks what they printed."""
+own image (``image/Dockerfile``) and the test checks what they printed.
+
+Each example's run is the session's shared run (``stacks.example_run``): the other tests that
+need the example applied check it through the run's hooks, before its destroy, and this test
+proves the run as a whole still passed with them."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 
 import docker
 import pytest
 
 from batch_harness.emulator.containers import engine
-from batch_harness.emulator.docker_probe import docker_engine_answers
-from batch_harness.run.e2e import RunOptions, run_e2e
 
-from .support import REPO, example_dirs
+from .stacks import example_run, group
+from .support import example_dirs
 
 # Which backend each example exercises (both must be covered end to end).
 EXPECTED_BACKENDS = {"complete": {"scheduler"}, "eventbridge-rules": {"rules"}}
@@ -40,28 +42,16 @@ EXPECTED_LINES = {
 }
 
 
-def _engine() -> bool:
-    if not docker_engine_answers():
-        subprocess.run([str(REPO / "scripts" / "engine.sh")], capture_output=True, check=False)
-    return docker_engine_answers()
-
-
 def test_both_schedule_backends_have_an_example():
     assert {"complete", "eventbridge-rules", "minimal"} <= set(example_dirs())
 
 
-@pytest.mark.parametrize("example", example_dirs())
-def test_example_end_to_end(example, tmp_path, monkeypatch):
-    state = tmp_path / "state"
-    report_file = tmp_path / "report.json"
+@pytest.mark.parametrize("example", [pytest.param(e, marks=group(e)) for e in example_dirs()])
+def test_example_end_to_end(example, shared_e2e):
+    shared = example_run(shared_e2e, example)
+    report, summary = shared.report, shared.summary()
     # An example without its own job image (image/Dockerfile) runs simulated, as before.
-    containers = (REPO / "examples" / example / "image" / "Dockerfile").is_file() and _engine()
-    monkeypatch.setenv("BATCH_HARNESS_JOB_RUNNER", "container" if containers else "simulated")
-    options = RunOptions(
-        config_dir=REPO / "examples" / example, state_dir=state, json_report=report_file, build_images=containers
-    )
-    report = run_e2e(options)
-    summary = json.dumps(report.to_dict(), indent=1, default=str)[:6000]
+    containers = shared.env["BATCH_HARNESS_JOB_RUNNER"] == "container"
 
     assert report.errors == [], summary
     assert report.plan_changes == [], summary
@@ -112,5 +102,5 @@ def test_example_end_to_end(example, tmp_path, monkeypatch):
         assert report.job_runner == "simulated: containers switched off (BATCH_HARNESS_JOB_RUNNER=simulated)"
     if example in EXPECTED_BACKENDS:
         assert {o.delivery.schedule.backend for o in report.outcomes} == EXPECTED_BACKENDS[example]
-    assert not state.exists(), "the run left its state folder behind"
-    assert json.loads(report_file.read_text())["ok"] is True
+    assert not shared.state_dir.exists(), "the run left its state folder behind"
+    assert json.loads(shared.json_report.read_text())["ok"] is True

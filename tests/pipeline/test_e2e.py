@@ -1,50 +1,70 @@
 """examples/pipeline in a local account: schedules fired as AWS would, jobs run in dependency order.
 
-One apply of the example (module scope) into a fresh emulator account; each test fires a pipeline
-schedule through the harness's delivery (schedule and target read back from the API, the
-schedule role's permission to start the state machine evaluated, the input Scheduler would send)
-and reads the execution back: its history and the Batch jobs it submitted, with the times Batch
-reports. The same apply serves the least-privilege check of the state machines' roles (issue 4).
-The account is discarded at the end (destroy is not what these tests are about).
+These checks run on the session's shared e2e run of the example (``e2e.stacks``), after its own
+smoke run and before its destroy: each fires a pipeline schedule through the harness's delivery
+(schedule and target read back from the API, the schedule role's permission to start the state
+machine evaluated, the input Scheduler would send) and reads the execution back: its history and
+the Batch jobs it submitted, with the times Batch reports. The same apply serves the
+least-privilege check of the state machines' roles. Each test asserts its check's recorded result.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from batch_harness.delivery.deliver import AccountInfo, Delivery, deliver_all
+from batch_harness.delivery.dynamic_run import outputs_in_state_file
 from batch_harness.delivery.permissions import LocalPermissions
 from batch_harness.delivery.schedules import Schedule, discover
-from batch_harness.emulator import LocalAccount
 from batch_harness.posture.least_privilege import deployed_problems
+from batch_harness.pytest_plugin import SharedE2E, SharedRun, stack_check
 from batch_harness.run import pipelines as pl
+from batch_harness.run.e2e import Run
 from batch_harness.terraform.addresses import state_resources
-from batch_harness.terraform.runner import TerraformRunner
+from e2e.stacks import example_run, group
 
-from .helpers import REPO_ROOT, runner_for
+EXAMPLE = "pipeline"
+NAME = "sb-pipeline"  # the example's default name
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pipeline-e2e")]
-
-NAME = "pe2e"
-VARIABLES = {"name": NAME}
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500), group(EXAMPLE)]
 
 
 @dataclass
 class Stack:
-    account: LocalAccount
-    runner: TerraformRunner
+    run: Run
     outputs: dict[str, Any]
     schedules: list[Schedule]
     state: dict[str, Any]
 
+    @classmethod
+    def of(cls, run: Run) -> Stack:
+        """The applied example as these checks see it (built once per run)."""
+        cached = _STACKS.get(run.run_id)
+        if cached is None:
+            assert run.runner is not None
+            outputs = outputs_in_state_file(json.loads((Path(run.runner.workdir) / "terraform.tfstate").read_text()))
+            state = run.runner.show_state()
+            outputs["queue_arns"] = {
+                r["values"]["name"]: r["values"]["arn"]
+                for r in state_resources(state)
+                if r["type"] == "aws_batch_job_queue"
+            }
+            schedules = discover(run.clients, state)  # read back from the API, as delivered
+            cached = _STACKS[run.run_id] = cls(run, outputs, schedules, state)
+        return cached
+
+    @property
+    def account(self) -> Any:
+        return self.run.account
+
     def clients(self, service: str) -> Any:
-        return self.account.client(service)
+        return self.run.clients(service)
 
     def graph(self, pipeline: str) -> dict[str, list[str]]:
         return {step: spec["after"] for step, spec in self.outputs["pipelines"][pipeline]["steps"].items()}
@@ -59,45 +79,22 @@ class Stack:
         assert delivery.execution_arn, "the schedule did not start an execution"
         return delivery
 
-    def run(self, execution_arn: str) -> pl.PipelineRun:
+    def run_of(self, execution_arn: str) -> pl.PipelineRun:
         sfn = self.clients("stepfunctions")
         pl.wait_for_execution(sfn, execution_arn, timeout=120)
         return pl.read_run(sfn, self.clients("batch"), execution_arn)
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    account = LocalAccount.start()
-    try:
-        runner = runner_for(
-            REPO_ROOT / "examples" / "pipeline",
-            tmp_path_factory.mktemp("pipeline-e2e"),
-            offline_provider=False,
-            env=account.env(),
-        )
-        account.write_provider_override(runner.workdir)
-        runner.apply(variables=VARIABLES)
-        outputs = runner.output()
-        state = runner.show_state()
-        outputs["queue_arns"] = {
-            r["values"]["name"]: r["values"]["arn"]
-            for r in state_resources(state)
-            if r["type"] == "aws_batch_job_queue"
-        }
-        schedules = discover(account.client, state)  # read back from the API, as delivered
-        yield Stack(account, runner, outputs, schedules, state)
-    finally:
-        account.stop()
+_STACKS: dict[str, Stack] = {}
 
 
-@pytest.fixture
-def fail_jobs(stack: Stack) -> Iterator[Callable[..., None]]:
-    """Set job failures for one test; every rule is cleared afterwards."""
-    yield lambda job_name: stack.account.set_batch_failure(0, job_name=job_name)
-    stack.account.set_batch_failure(None)
+def shared_run(shared_e2e: SharedE2E) -> SharedRun:
+    return example_run(shared_e2e, EXAMPLE)
 
 
-def test_outputs_name_every_state_machine(stack: Stack) -> None:
+@stack_check(EXAMPLE, phase="after_smoke")
+def check_outputs_name_every_state_machine(e2e: Run) -> None:
+    stack = Stack.of(e2e)
     arns = stack.outputs["state_machine_arns"]
     assert set(arns) == {"weekly", "nightly"}
     sfn = stack.clients("stepfunctions")
@@ -110,10 +107,16 @@ def test_outputs_name_every_state_machine(stack: Stack) -> None:
         assert pl.extra_waits(shape, stack.graph(pipeline)) == {}
 
 
-def test_diamond_runs_in_dependency_order(stack: Stack) -> None:
+def test_outputs_name_every_state_machine(shared_e2e: SharedE2E) -> None:
+    shared_run(shared_e2e).check(check_outputs_name_every_state_machine)
+
+
+@stack_check(EXAMPLE, phase="after_smoke")
+def check_diamond_runs_in_dependency_order(e2e: Run) -> None:
+    stack = Stack.of(e2e)
     delivery = stack.fire(f"{NAME}-nightly-nightly")
     sent = json.loads(delivery.params["input"])
-    run = stack.run(delivery.execution_arn or "")
+    run = stack.run_of(delivery.execution_arn or "")
 
     assert run.status == "SUCCEEDED", pl.format_run(run)
     assert {s.step: s.status for s in run.steps.values()} == dict.fromkeys(stack.graph("nightly"), "SUCCEEDED")
@@ -154,9 +157,15 @@ def test_diamond_runs_in_dependency_order(stack: Stack) -> None:
     assert jobs[f"{NAME}-nightly-report"]["parameters"]["period"] == "yesterday"
 
 
-def test_weekly_chain_optimises_before_the_report(stack: Stack) -> None:
+def test_diamond_runs_in_dependency_order(shared_e2e: SharedE2E) -> None:
+    shared_run(shared_e2e).check(check_diamond_runs_in_dependency_order)
+
+
+@stack_check(EXAMPLE, phase="after_smoke")
+def check_weekly_chain_optimises_before_the_report(e2e: Run) -> None:
+    stack = Stack.of(e2e)
     delivery = stack.fire(f"{NAME}-weekly-sunday")
-    run = stack.run(delivery.execution_arn or "")
+    run = stack.run_of(delivery.execution_arn or "")
     assert run.status == "SUCCEEDED", pl.format_run(run)
     assert run.submission_order() == ["optimize", "report"]
     assert run.order_violations(stack.graph("weekly")) == []
@@ -164,31 +173,46 @@ def test_weekly_chain_optimises_before_the_report(stack: Stack) -> None:
     assert report["parameters"]["period"] == "last-week"  # the job's own default
 
 
-def test_failed_step_stops_its_dependents_and_fails_the_execution(stack: Stack, fail_jobs: Callable[..., None]) -> None:
-    fail_jobs(f"{NAME}-nightly-orders")
-    before = dt.datetime.now(dt.UTC)
-    delivery = stack.fire(f"{NAME}-nightly-nightly")
-    run = stack.run(delivery.execution_arn or "")
-
-    assert run.status == "FAILED", pl.format_run(run)
-    assert run.error == "States.TaskFailed"
-    assert run.steps["extract"].status == "SUCCEEDED"
-    assert run.steps["orders"].status == "FAILED"
-    for dependent in ("load", "report"):
-        assert not run.steps[dependent].started, pl.format_run(run)
-        assert run.steps[dependent].job_id is None
-    # Nor did Batch see a job for them since this run started.
-    batch = stack.clients("batch")
-    queue = next(iter(stack.outputs["queue_arns"].values()))
-    for dependent in ("load", "report"):
-        listed = batch.list_jobs(
-            jobQueue=queue, filters=[{"name": "JOB_NAME", "values": [f"{NAME}-nightly-{dependent}"]}]
-        )["jobSummaryList"]
-        assert all(j["createdAt"] < before.timestamp() * 1000 for j in listed)
-    assert run.order_violations(stack.graph("nightly")) == []
+def test_weekly_chain_optimises_before_the_report(shared_e2e: SharedE2E) -> None:
+    shared_run(shared_e2e).check(check_weekly_chain_optimises_before_the_report)
 
 
-def test_manual_start_without_input_defaults_the_scheduled_time(stack: Stack) -> None:
+@stack_check(EXAMPLE, phase="after_smoke")
+def check_failed_step_stops_its_dependents_and_fails_the_execution(e2e: Run) -> None:
+    stack = Stack.of(e2e)
+    try:
+        stack.account.set_batch_failure(0, job_name=f"{NAME}-nightly-orders")
+        before = dt.datetime.now(dt.UTC)
+        delivery = stack.fire(f"{NAME}-nightly-nightly")
+        run = stack.run_of(delivery.execution_arn or "")
+
+        assert run.status == "FAILED", pl.format_run(run)
+        assert run.error == "States.TaskFailed"
+        assert run.steps["extract"].status == "SUCCEEDED"
+        assert run.steps["orders"].status == "FAILED"
+        for dependent in ("load", "report"):
+            assert not run.steps[dependent].started, pl.format_run(run)
+            assert run.steps[dependent].job_id is None
+        # Nor did Batch see a job for them since this run started.
+        batch = stack.clients("batch")
+        queue = next(iter(stack.outputs["queue_arns"].values()))
+        for dependent in ("load", "report"):
+            listed = batch.list_jobs(
+                jobQueue=queue, filters=[{"name": "JOB_NAME", "values": [f"{NAME}-nightly-{dependent}"]}]
+            )["jobSummaryList"]
+            assert all(j["createdAt"] < before.timestamp() * 1000 for j in listed)
+        assert run.order_violations(stack.graph("nightly")) == []
+    finally:  # the shared stack goes on without failure rules
+        stack.account.set_batch_failure(None)
+
+
+def test_failed_step_stops_its_dependents_and_fails_the_execution(shared_e2e: SharedE2E) -> None:
+    shared_run(shared_e2e).check(check_failed_step_stops_its_dependents_and_fails_the_execution)
+
+
+@stack_check(EXAMPLE, phase="after_smoke")
+def check_manual_start_without_input_defaults_the_scheduled_time(e2e: Run) -> None:
+    stack = Stack.of(e2e)
     sfn = stack.clients("stepfunctions")
     arn = sfn.start_execution(stateMachineArn=stack.outputs["state_machine_arns"]["weekly"], input="{}")["executionArn"]
     pl.wait_for_execution(sfn, arn, timeout=120)
@@ -201,8 +225,14 @@ def test_manual_start_without_input_defaults_the_scheduled_time(stack: Stack) ->
     assert abs((scheduled - started).total_seconds()) < 5
 
 
-def test_pipeline_roles_are_least_privilege(stack: Stack) -> None:
-    """Issue 4 on this apply: every state machine's role, read back from IAM, is least privilege."""
+def test_manual_start_without_input_defaults_the_scheduled_time(shared_e2e: SharedE2E) -> None:
+    shared_run(shared_e2e).check(check_manual_start_without_input_defaults_the_scheduled_time)
+
+
+@stack_check(EXAMPLE, phase="after_smoke")
+def check_pipeline_roles_are_least_privilege(e2e: Run) -> None:
+    """On this apply: every state machine's role, read back from IAM, is least privilege."""
+    stack = Stack.of(e2e)
     problems, expectations = deployed_problems(stack.clients("iam"), stack.state)
     pipelines = [e for e in expectations if e.kind == "pipeline"]
     assert {e.role_arn for e in pipelines} == {p["role_arn"] for p in stack.outputs["pipelines"].values()}, (
@@ -212,5 +242,11 @@ def test_pipeline_roles_are_least_privilege(stack: Stack) -> None:
     assert problems == []
 
 
-def test_second_plan_is_empty(stack: Stack) -> None:
-    assert stack.runner.plan_is_empty(variables=VARIABLES) == []
+def test_pipeline_roles_are_least_privilege(shared_e2e: SharedE2E) -> None:
+    shared_run(shared_e2e).check(check_pipeline_roles_are_least_privilege)
+
+
+def test_second_plan_is_empty(shared_e2e: SharedE2E) -> None:
+    report = shared_run(shared_e2e).report
+    assert "second plan is empty" in [s.name for s in report.steps if s.ok], report.errors
+    assert report.plan_changes == []

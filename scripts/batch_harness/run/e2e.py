@@ -69,8 +69,10 @@ class RunOptions:
     timeout: float = 900.0
     poll: float | None = None
     json_report: Path | None = None
-    # tests: act on the applied stack before firing (e.g. break a role) / before destroying
+    # Hook points for tests: act on, or check, the applied stack before firing (e.g. break a role),
+    # after every schedule's jobs finished (the stack still applied), and before destroying.
     after_apply: Hook | None = None
+    after_smoke: Hook | None = None
     before_destroy: Hook | None = None
     batch_fail_after: int | None = None
     # A Terraform command running longer is interrupted (a provider retrying forever).
@@ -348,6 +350,8 @@ class Run:
         self.console.print(render_results(outcomes))
         self.console.print(render_log_tails(outcomes))
         self.delete_dynamic_schedules()
+        if self.options.after_smoke:
+            self.options.after_smoke(self)
         return outcomes
 
     def _describe_runs(self, outcomes: list[Outcome]) -> None:

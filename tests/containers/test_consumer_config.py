@@ -1,4 +1,4 @@
-"""The consumer config of issue "Jobs really run": six jobs on one locally tagged image, run by
+"""A consumer's own config: six jobs on one locally tagged image, run by
 `batch-harness e2e --json` as a user would; the report says exactly what the containers did."""
 
 from __future__ import annotations

@@ -38,6 +38,9 @@ OFFLINE_ENV = {
     # Run checkov's runners in this process: the UNKNOWN capture and the registry inspection
     # below only see this interpreter (the posture runner parallelises across directories).
     "CHECKOV_PARALLELIZATION_TYPE": "none",
+    # checkov gives up on an HCL file whose parse takes 10 s of *wall* time: on a loaded CI
+    # machine the module's larger files get there and turn into parsing errors of the gate.
+    "HCL_PARSE_TIMEOUT_SEC": "300",
 }
 
 
@@ -295,8 +298,12 @@ def serve(policies_dir: str) -> int:
             line, pending = pending.split(b"\n", 1)
             request = json.loads(line)
             spec = json.loads(Path(request["spec"]).read_text())
-            if str(Path(spec["policies_dir"]).resolve()) != str(Path(policies_dir).resolve()):
-                answer(request["id"], 2)  # a service holds one policy folder's registry
+            if Path(spec["policies_dir"]).resolve() != Path(policies_dir).resolve():
+                # A service holds the registry of one policy folder.
+                Path(f"{request['out']}.stderr").write_text(
+                    f"policies_dir {spec['policies_dir']}: this service was started for {policies_dir}\n"
+                )
+                answer(request["id"], 2)
                 continue
             pid = os.fork()
             if pid == 0:

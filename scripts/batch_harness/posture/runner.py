@@ -154,7 +154,13 @@ class CheckovService:
             raise RuntimeError(f"checkov worker failed ({'service ended' if rc is None else rc}): {tail[-3000:]}")
         return json.loads(out_file.read_text())
 
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode
+
     def close(self) -> None:
+        if self._process.returncode is not None:
+            return
         with contextlib.suppress(OSError):
             assert self._process.stdin is not None
             self._process.stdin.close()

@@ -8,24 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from batch_harness.posture import PostureResult, default_directories, run_posture
+from batch_harness.posture import PostureResult, default_directories
 
-from .conftest import FIXTURES, finding
-
-# A session scan of several directories can take minutes on a busy 2-core machine.
-pytestmark = [pytest.mark.posture, pytest.mark.xdist_group("posture-repo"), pytest.mark.timeout(2400)]
-
-BAD_INPUTS = FIXTURES / "module_bad_inputs"
+from .conftest import BAD_INPUTS, SCAN, PostureScan, finding, reads_the_scan
 
 
 @pytest.fixture(scope="session")
-def repo_result(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> PostureResult:
-    dirs = [*default_directories(repo_root), BAD_INPUTS]
-    return run_posture(dirs, output_dir=tmp_path_factory.mktemp("posture-repo"), display_base=repo_root)
+def repo_result(posture_scan: PostureScan) -> PostureResult:
+    return posture_scan.result
 
 
 def _module_dirs(result: PostureResult):
-    return [d for d in result.directories if d.directory != BAD_INPUTS.resolve()]
+    """The root module and the examples (the scan also holds the bad-inputs and policy fixtures)."""
+    fixtures = BAD_INPUTS.parent.resolve()
+    return [d for d in result.directories if not d.directory.is_relative_to(fixtures)]
 
 
 def test_default_directories_are_the_root_module_and_every_example(repo_root: Path) -> None:
@@ -35,6 +31,7 @@ def test_default_directories_are_the_root_module_and_every_example(repo_root: Pa
     assert set(dirs[1:]) == examples
 
 
+@reads_the_scan
 def test_module_and_examples_pass_with_zero_failed_checks(repo_result: PostureResult) -> None:
     report = []
     for d in _module_dirs(repo_result):
@@ -44,6 +41,7 @@ def test_module_and_examples_pass_with_zero_failed_checks(repo_result: PostureRe
     assert not report, "\n".join(report)
 
 
+@reads_the_scan
 def test_every_plan_was_made_and_resolved(repo_result: PostureResult) -> None:
     for d in _module_dirs(repo_result):
         assert d.plan is not None and d.plan.ok, (d.name, d.plan)
@@ -79,6 +77,7 @@ def test_skip_table_matches_the_skip_comments(repo_root: Path) -> None:
     )
 
 
+@reads_the_scan
 def test_every_applied_skip_is_documented(repo_result: PostureResult, repo_root: Path) -> None:
     applied = {(f.check_id, f.file) for d in _module_dirs(repo_result) for f in d.skipped}
     missing = sorted(applied - _documented_skips(repo_root))
@@ -92,7 +91,11 @@ BAD_INPUT_FINDINGS = [
 ]
 
 
-@pytest.mark.parametrize(("check_id", "resource"), BAD_INPUT_FINDINGS, ids=[c for c, _ in BAD_INPUT_FINDINGS])
+@pytest.mark.parametrize(
+    ("check_id", "resource"),
+    [pytest.param(*f, marks=SCAN) for f in BAD_INPUT_FINDINGS],
+    ids=[c for c, _ in BAD_INPUT_FINDINGS],
+)
 def test_module_with_insecure_inputs_is_caught(repo_result: PostureResult, check_id: str, resource: str) -> None:
     (bad,) = [d for d in repo_result.directories if d.directory == BAD_INPUTS.resolve()]
     result = finding(bad, check_id, resource)
@@ -101,6 +104,7 @@ def test_module_with_insecure_inputs_is_caught(repo_result: PostureResult, check
     assert not bad.ok
 
 
+@reads_the_scan
 def test_module_with_insecure_iam_inputs_is_caught(repo_result: PostureResult) -> None:
     (bad,) = [d for d in repo_result.directories if d.directory == BAD_INPUTS.resolve()]
     failed = {(f.check_id, f.resource) for f in bad.failed}

@@ -1,6 +1,7 @@
-"""Run checkov once, in its own process, and write every result as JSON.
+"""Run checkov in its own process and write every result as JSON.
 
-``python -m batch_harness.posture.checkov_worker SPEC.json OUT.json``
+``python -m batch_harness.posture.checkov_worker SPEC.json OUT.json``: one scan.
+``python -m batch_harness.posture.checkov_worker --serve POLICIES_DIR``: a scan service (below).
 
 Why a separate process that runs checkov in-process (rather than the checkov CLI):
 * checkov keeps its check registries in module globals, so two scans in one interpreter see
@@ -10,6 +11,11 @@ Why a separate process that runs checkov in-process (rather than the checkov CLI
   prove every expected check really evaluated.
 * We read checkov's registries after the run to prove the custom policy folder was loaded
   (checkov skips a folder without ``__init__.py`` with an INFO log line only).
+
+Starting Python and importing checkov costs about 3 CPU-seconds, as much as scanning a small
+directory. The service pays it once per posture run: it imports checkov, then forks one child
+per scan request. Each child is a fresh copy of that interpreter (registries included), so
+scans stay as independent and as parallel as separate processes.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import io
 import json
 import logging
 import os
+import select
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,6 +38,9 @@ OFFLINE_ENV = {
     # Run checkov's runners in this process: the UNKNOWN capture and the registry inspection
     # below only see this interpreter (the posture runner parallelises across directories).
     "CHECKOV_PARALLELIZATION_TYPE": "none",
+    # checkov gives up on an HCL file whose parse takes 10 s of *wall* time: on a loaded CI
+    # machine the module's larger files get there and turn into parsing errors of the gate.
+    "HCL_PARSE_TIMEOUT_SEC": "300",
 }
 
 
@@ -228,10 +238,94 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _preload() -> None:
+    """Import what every scan imports, so that forked children start with it loaded."""
+    os.environ.update(OFFLINE_ENV)
+    import checkov.main
+    import checkov.terraform.plan_runner
+    import checkov.terraform.runner  # noqa: F401
+
+
+def _scan_in_child(spec_file: str, out_file: str) -> int:
+    """In a forked child: run one scan; its output goes to ``OUT.stderr`` (never the protocol pipe)."""
+    log = os.open(f"{out_file}.stderr", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    try:
+        result = run(json.loads(Path(spec_file).read_text()))
+        Path(out_file).write_text(json.dumps(result, indent=1, default=str))
+        return 0
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        return 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+
+def serve(policies_dir: str) -> int:
+    """Answer scan requests until stdin closes.
+
+    Request (stdin), one JSON line: ``{"id": ..., "spec": SPEC.json, "out": OUT.json}``; the spec's
+    ``policies_dir`` must be the one the service was started for. Answer (stdout), one JSON line
+    per finished request: ``{"id": ..., "rc": exit code}``; OUT.json holds the result and
+    OUT.json.stderr the scan's output. Requests run in parallel, each in its own forked child.
+    """
+    _preload()
+    children: dict[int, Any] = {}
+    pending = b""
+    stdin = sys.stdin.fileno()
+    open_input = True
+
+    def answer(request_id: Any, rc: int) -> None:
+        sys.stdout.write(json.dumps({"id": request_id, "rc": rc}) + "\n")
+        sys.stdout.flush()
+
+    while open_input or children:
+        if open_input:
+            ready, _, _ = select.select([stdin], [], [], 0.05)
+            if ready:
+                chunk = os.read(stdin, 65536)
+                open_input = bool(chunk)
+                pending += chunk
+        else:
+            ready = []
+            pid, status = os.waitpid(-1, 0)
+            answer(children.pop(pid), os.waitstatus_to_exitcode(status))
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            request = json.loads(line)
+            spec = json.loads(Path(request["spec"]).read_text())
+            if Path(spec["policies_dir"]).resolve() != Path(policies_dir).resolve():
+                # A service holds the registry of one policy folder.
+                Path(f"{request['out']}.stderr").write_text(
+                    f"policies_dir {spec['policies_dir']}: this service was started for {policies_dir}\n"
+                )
+                answer(request["id"], 2)
+                continue
+            pid = os.fork()
+            if pid == 0:
+                os._exit(_scan_in_child(request["spec"], request["out"]))
+            children[pid] = request["id"]
+        while children and open_input:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            answer(children.pop(pid), os.waitstatus_to_exitcode(status))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
+    if len(args) == 2 and args[0] == "--serve":
+        return serve(args[1])
     if len(args) != 2:
-        print("usage: python -m batch_harness.posture.checkov_worker SPEC.json OUT.json", file=sys.stderr)
+        print(
+            "usage: python -m batch_harness.posture.checkov_worker SPEC.json OUT.json | --serve POLICIES_DIR",
+            file=sys.stderr,
+        )
         return 2
     spec = json.loads(Path(args[0]).read_text())
     result = run(spec)

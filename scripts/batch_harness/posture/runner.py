@@ -12,6 +12,7 @@ Per directory:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -19,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -75,21 +77,99 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "root"
 
 
+def _worker_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("BC_API_KEY", "PRISMA_API_URL")}
+
+
 def run_checkov_worker(spec: dict[str, Any], workdir: Path) -> dict[str, Any]:
+    """One scan in a fresh process (where the scan service cannot fork)."""
     spec_file = workdir / "checkov-spec.json"
     out_file = workdir / "checkov-result.json"
     spec_file.write_text(json.dumps(spec))
-    env = {k: v for k, v in os.environ.items() if k not in ("BC_API_KEY", "PRISMA_API_URL")}
     result = subprocess.run(
         [sys.executable, "-m", "batch_harness.posture.checkov_worker", str(spec_file), str(out_file)],
         capture_output=True,
         text=True,
-        env=env,
+        env=_worker_env(),
         check=False,
     )
     if result.returncode != 0 or not out_file.is_file():
         raise RuntimeError(f"checkov worker failed ({result.returncode}): {result.stderr[-3000:]}")
     return json.loads(out_file.read_text())
+
+
+class CheckovService:
+    """The worker's scan service (``checkov_worker --serve``): checkov is imported once per posture
+    run, while the first plans are made, and every directory's scan forks from it."""
+
+    def __init__(self, policies_dir: Path, log_dir: Path) -> None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self._log = log_dir / "checkov-service.stderr"
+        with self._log.open("w") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "batch_harness.posture.checkov_worker", "--serve", str(policies_dir)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                env=_worker_env(),
+            )
+        self._lock = threading.Lock()
+        self._answers: dict[int, int | None] = {}
+        self._done: dict[int, threading.Event] = {}
+        self._next_id = 0
+        self._reader = threading.Thread(target=self._read_answers, daemon=True)
+        self._reader.start()
+
+    def _read_answers(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            answer = json.loads(line)
+            with self._lock:
+                self._answers[answer["id"]] = answer["rc"]
+                self._done[answer["id"]].set()
+        with self._lock:  # the service is gone: nothing more will be answered
+            for event in self._done.values():
+                event.set()
+
+    def scan(self, spec: dict[str, Any], workdir: Path) -> dict[str, Any]:
+        spec_file = workdir / "checkov-spec.json"
+        out_file = workdir / "checkov-result.json"
+        spec_file.write_text(json.dumps(spec))
+        with self._lock:
+            request_id, self._next_id = self._next_id, self._next_id + 1
+            done = self._done[request_id] = threading.Event()
+            assert self._process.stdin is not None
+            try:
+                self._process.stdin.write(json.dumps({"id": request_id, "spec": str(spec_file), "out": str(out_file)}))
+                self._process.stdin.write("\n")
+                self._process.stdin.flush()
+            except OSError:
+                done.set()
+        done.wait()
+        rc = self._answers.get(request_id)
+        if rc != 0 or not out_file.is_file():
+            log = Path(f"{out_file}.stderr")
+            tail = (log.read_text() if log.is_file() else "") or self._log.read_text()
+            raise RuntimeError(f"checkov worker failed ({'service ended' if rc is None else rc}): {tail[-3000:]}")
+        return json.loads(out_file.read_text())
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode
+
+    def close(self) -> None:
+        if self._process.returncode is not None:
+            return
+        with contextlib.suppress(OSError):
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._reader.join(timeout=5)
 
 
 def check_registry(worker: dict[str, Any], policies_dir: Path) -> list[str]:
@@ -122,6 +202,7 @@ def scan_directory(
     sfn_endpoint: str | None,
     schemas: SchemaCache,
     var_files: Sequence[Path] = (),
+    checkov: CheckovService | None = None,
 ) -> DirectoryResult:
     started = time.monotonic()
     directory = directory.resolve()
@@ -155,7 +236,7 @@ def scan_directory(
     }
     checkov_started = time.monotonic()
     try:
-        worker = run_checkov_worker(spec, scratch)
+        worker = checkov.scan(spec, scratch) if checkov else run_checkov_worker(spec, scratch)
     except RuntimeError as error:
         result.errors.append(str(error))
         result.seconds = time.monotonic() - started
@@ -194,6 +275,8 @@ def run_posture(
     work_root = Path(tempfile.mkdtemp(prefix="batch-harness-posture-"))
     artifacts_root = (output_dir or work_root / "artifacts").resolve()
     schemas = SchemaCache()
+    # Started first: checkov imports while the first plans run.
+    checkov = CheckovService(Path(policies_dir), work_root) if hasattr(os, "fork") else None
     try:
         # Answers OK: checkov, not the endpoint, judges the definitions of resolved placeholders.
         with SfnValidationServer(check=lambda definition: []) as stub:
@@ -211,11 +294,14 @@ def run_posture(
                         sfn_endpoint=endpoint,
                         schemas=schemas,
                         var_files=var_files,
+                        checkov=checkov,
                     )
                     for d in dirs
                 ]
                 results = [f.result() for f in futures]
     finally:
+        if checkov:
+            checkov.close()
         if not keep_work:
             shutil.rmtree(work_root, ignore_errors=True)
     posture = PostureResult(results, output_dir.resolve() if output_dir else None, time.monotonic() - started)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -127,20 +125,13 @@ resource "aws_sqs_queue" "q" {
 }
 """
 )
-# The plan tests' provider cache: `init` links the ~700 MB provider instead of copying it.
-PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
 
 
 def initialised(workdir: Path, **options: Any) -> TerraformRunner:
     """A runner whose ``init`` went through the shared provider cache (one first use at a time)."""
-    runner = TerraformRunner(workdir, env={"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE)}, **options)
-    PLUGIN_CACHE.mkdir(parents=True, exist_ok=True)
-    with open(PLUGIN_CACHE.parent / "plugin-cache.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            runner.init()
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    runner = TerraformRunner(workdir, env={"TF_PLUGIN_CACHE_DIR": str(tfmod.PLUGIN_CACHE)}, **options)
+    with tfmod.plugin_cache_lock():
+        runner.init()
     return runner
 
 

@@ -305,6 +305,24 @@ def json_stream_errors(stream: str) -> str:
     return "".join(f"\n{block}\n" for block in blocks)
 
 
+# The provider cache tests share: `init` links the ~700 MB AWS provider instead of copying it.
+PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
+
+
+@contextlib.contextmanager
+def plugin_cache_lock() -> Iterator[None]:
+    """Terraform's plugin cache is not safe for concurrent first use: one init at a time (POSIX)."""
+    import fcntl  # here, not at the top: the runner itself also runs on Windows
+
+    PLUGIN_CACHE.mkdir(parents=True, exist_ok=True)
+    with open(PLUGIN_CACHE.parent / "plugin-cache.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def offline_account_env() -> dict[str, str]:
     """TF_VAR_account_id for an offline plan, unless the caller's environment sets it."""
     return {} if "TF_VAR_account_id" in os.environ else {"TF_VAR_account_id": OFFLINE_ACCOUNT_ID}

@@ -88,9 +88,12 @@ def aws_week(expression: str, timezone: str) -> list[datetime]:
 
 
 def test_imported_crontab_plans_and_runs_like_the_crontab(
-    tmp_path: Path, repo_root: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, repo_root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from batch_harness.terraform.runner import TerraformError, TerraformRunner
+    from batch_harness.terraform.runner import PLUGIN_CACHE, TerraformError, TerraformRunner, plugin_cache_lock
+
+    # Both inits below (this runner's and the CLI's copy) link the cached provider, not copy it.
+    monkeypatch.setenv("TF_PLUGIN_CACHE_DIR", str(PLUGIN_CACHE))
 
     if not (repo_root / "main.tf").is_file():
         pytest.fail("the module's root main.tf does not exist yet (module core is still being written)")
@@ -103,6 +106,8 @@ def test_imported_crontab_plans_and_runs_like_the_crontab(
     (root / "main.tf").write_text(ROOT_CONFIG.format(source=source, name=MODULE_NAME))
     (root / "jobs.auto.tfvars").write_text(render_hcl(result))
     runner = TerraformRunner(root, offline_provider=True)
+    with plugin_cache_lock():  # fills the cache if empty, so the CLI's later init only reads it
+        runner.init()
     try:
         plan = runner.plan()
     except TerraformError as error:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,11 +110,9 @@ def test_copy_config_keeps_relative_module_sources(tmp_path):
     assert not (tmp_path / "dest/unrelated").exists()
 
 
-@pytest.mark.plan
-def test_validation_failure_surfaces_the_message_and_plan_emptiness(tmp_path):
-    (tmp_path / "main.tf").write_text(
-        PROVIDER_BLOCK
-        + """
+QUEUE_CONFIG = (
+    PROVIDER_BLOCK
+    + """
 variable "size" {
   type = number
   validation {
@@ -124,23 +124,125 @@ resource "aws_sqs_queue" "q" {
   name = "q-${var.size}"
 }
 """
-    )
-    runner = TerraformRunner(tmp_path, offline_provider=True)
+)
+
+
+def initialised(workdir: Path, **options: Any) -> TerraformRunner:
+    """A runner whose ``init`` went through the shared provider cache (one first use at a time)."""
+    runner = TerraformRunner(workdir, env={"TF_PLUGIN_CACHE_DIR": str(tfmod.PLUGIN_CACHE)}, **options)
+    with tfmod.plugin_cache_lock():
+        runner.init()
+    return runner
+
+
+@pytest.fixture(scope="module")
+def queue_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One initialised AWS config that every provider-backed test of this file plans."""
+    workdir = tmp_path_factory.mktemp("queue")
+    (workdir / "main.tf").write_text(QUEUE_CONFIG)
+    initialised(workdir, offline_provider=True)
+    return workdir
+
+
+@pytest.mark.plan
+@pytest.mark.xdist_group("unit-terraform-runner")
+def test_validation_failure_surfaces_the_message_and_plan_emptiness(queue_config):
+    runner = TerraformRunner(queue_config, offline_provider=True)
     with pytest.raises(TerraformError) as failure:
         runner.plan(variables={"size": 30})
     assert "size: 30 is below the minimum of 60." in failure.value.diagnostics[0]
+    # The same message through plan -json (its diagnostics are JSON on stdout, not on stderr).
+    with pytest.raises(TerraformError) as failure:
+        runner.plan_is_empty(variables={"size": 30})
+    assert "size: 30 is below the minimum of 60." in failure.value.diagnostics[0]
+    assert failure.value.diagnostics[0].startswith("Error: Invalid value for variable")
 
     plan = runner.plan(variables={"size": 60})
     assert list(plan.of_type("aws_sqs_queue")) == ["aws_sqs_queue.q"]
     assert plan.planned_resources["aws_sqs_queue.q"]["name"] == "q-60"
-    # plan -detailed-exitcode: a resource to create means the plan is not empty.
-    assert runner.plan_is_empty(variables={"size": 60}) == ["aws_sqs_queue.q"]
+    # A resource to create means the plan is not empty.
+    assert runner.plan_is_empty(variables={"size": 60}) == ["aws_sqs_queue.q"] == plan.changes
 
 
 @pytest.mark.plan
+@pytest.mark.xdist_group("unit-terraform-runner")
 def test_empty_config_plans_empty(tmp_path):
     (tmp_path / "main.tf").write_text(PROVIDER_BLOCK)
-    assert TerraformRunner(tmp_path, offline_provider=True).plan_is_empty() == []
+    assert initialised(tmp_path, offline_provider=True).plan_is_empty() == []
+
+
+def counting_binary(tmp_path: Path) -> tuple[str, Path]:
+    """A ``terraform`` that logs each command's name, then runs the real one."""
+    log = tmp_path / "commands.log"
+    real = shutil.which("terraform")
+    assert real, "terraform is not installed"
+    script = tmp_path / "bin" / "terraform"
+    script.parent.mkdir()
+    script.write_text(f'#!/bin/sh\necho "$1" >> "{log}"\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    return str(script), log
+
+
+# Terraform's built-in terraform_data resource: real plans, applies and moves, no provider.
+DATA_CONFIG = """
+variable "v" {
+  type    = string
+  default = "a"
+}
+resource "terraform_data" "x" {
+  input = var.v
+}
+resource "terraform_data" "y" {
+  input = "fixed"
+}
+output "o" {
+  value = terraform_data.x.output
+}
+output "p" {
+  value = "const"
+}
+"""
+
+
+def test_plan_is_empty_matches_the_full_plan_with_one_terraform_process(tmp_path):
+    binary, log = counting_binary(tmp_path)
+    workdir = tmp_path / "config"
+    workdir.mkdir()
+    (workdir / "main.tf").write_text(DATA_CONFIG)
+    runner = TerraformRunner(workdir, binary=binary)
+    runner.init()
+
+    def both(variables: dict[str, str] | None = None) -> list[str]:
+        log.write_text("")
+        quick = runner.plan_is_empty(variables)
+        assert log.read_text().split() == ["plan"]  # no `show -json`: no second provider start
+        assert quick == runner.plan(variables).changes  # the same answer as the full plan model
+        return quick
+
+    assert both() == ["terraform_data.x", "terraform_data.y", "output.o", "output.p"]
+    runner.apply()
+    assert both() == []
+    assert both({"v": "b"}) == ["terraform_data.x", "output.o"]
+    # A resource that only moves to a new address changes nothing (show -json: "no-op").
+    (workdir / "main.tf").write_text(
+        DATA_CONFIG.replace('"y"', '"z"') + "moved {\n  from = terraform_data.y\n  to   = terraform_data.z\n}\n"
+    )
+    assert both() == []
+
+
+def test_changes_in_json_stream_skips_drift_and_noise():
+    stream = "\n".join(
+        [
+            '{"type":"version","terraform":"1.11.4"}',
+            "not json at all",
+            '{"type":"resource_drift","change":{"resource":{"addr":"a.drifted"},"action":"update"}}',
+            '{"type":"planned_change","change":{"resource":{"addr":"data.x.read"},"action":"read"}}',
+            '{"type":"planned_change","change":{"resource":{"addr":"a.imported"},"action":"noop"}}',
+            '{"type":"planned_change","change":{"resource":{"addr":"a.gone"},"action":"delete"}}',
+            '{"type":"outputs","outputs":{"same":{"action":"noop"},"new":{"action":"create"}}}',
+        ]
+    )
+    assert tfmod.changes_in_json_stream(stream) == ["a.gone", "data.x.read", "output.new"]
 
 
 def test_runner_env_pointing_at_a_missing_cli_config_still_uses_the_mirror(tmp_path, monkeypatch):
@@ -158,6 +260,8 @@ def test_terraform_runs_with_a_lazier_go_collector_unless_the_caller_chose_one(t
     monkeypatch.setenv("GOGC", "150")
     assert TerraformRunner(tmp_path).env["GOGC"] == "150"
     assert TerraformRunner(tmp_path, env={"GOGC": "off"}).env["GOGC"] == "off"
+    monkeypatch.setenv("GOMEMLIMIT", "1GiB")  # a soft heap limit of the caller reaches every child
+    assert TerraformRunner(tmp_path).env["GOMEMLIMIT"] == "1GiB"
 
 
 def test_apply_is_repeated_only_for_known_transient_errors(tmp_path, monkeypatch):
@@ -200,11 +304,8 @@ def test_mirror_installed_with_the_machine_is_found_two_levels_below_the_root(tm
 
 
 @pytest.mark.plan
-def test_plan_is_empty_runs_with_the_runner_environment(tmp_path):
-    (tmp_path / "main.tf").write_text(
-        PROVIDER_BLOCK
-        + 'variable "size" {\n  type = number\n}\nresource "aws_sqs_queue" "q" {\n  name = "q-${var.size}"\n}\n'
-    )
+@pytest.mark.xdist_group("unit-terraform-runner")
+def test_plan_is_empty_runs_with_the_runner_environment(queue_config):
     # The variable exists only in the runner's environment: it must reach terraform.
-    runner = TerraformRunner(tmp_path, env={"TF_VAR_size": "60"}, offline_provider=True)
+    runner = TerraformRunner(queue_config, env={"TF_VAR_size": "60"}, offline_provider=True)
     assert runner.plan_is_empty() == ["aws_sqs_queue.q"]

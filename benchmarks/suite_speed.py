@@ -115,7 +115,7 @@ def main() -> None:
         for step in ("apply", "destroy"):
             b, a = ad["before"][step], ad["after"][step]
             rows.append((f"examples/complete {step} (wall)", f"{b:.0f} s", f"{a:.0f} s", _ratio(b, a)))
-        lanes = [("fast lane", pytest_argv(2, "-m", args.fast_lane))]
+        lanes = [("fast lane", pytest_argv(2, "-m", args.fast_lane, *SUITE_ARGS))]
         if not args.skip_suite:
             lanes.append(("full suite", pytest_argv(args.workers, *SUITE_ARGS)))
         for name, argv in lanes:

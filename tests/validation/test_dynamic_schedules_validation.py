@@ -16,8 +16,6 @@ from typing import Any
 import pytest
 from core_stub import ValidationStub
 
-pytestmark = pytest.mark.plan
-
 IMAGE = "public.ecr.aws/docker/library/busybox:stable"
 D = 'jobs["report"].dynamic_schedules'
 

@@ -16,7 +16,6 @@ from core_stub import REPO_ROOT, VALIDATION_SUMMARIES, ValidationStub, plugin_ca
 
 from batch_harness.terraform.runner import TerraformError, TerraformRunner, copy_config
 
-pytestmark = pytest.mark.plan
 
 IMAGE = "public.ecr.aws/docker/library/busybox:stable"
 BASE: dict[str, Any] = {"name": "vt", "vpc_id": "vpc-0a1b2c3d", "subnet_ids": ["subnet-0a1b2c3d"]}
@@ -145,6 +144,7 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> TerraformRunner:
     return runner
 
 
+@pytest.mark.plan
 def test_root_module_refuses_network_isolation_on_an_existing_queue_with_the_message_alone(runner):
     _, overrides, expected = next(c for c in CASES if c[0] == "network-on-existing-queue")
     with pytest.raises(TerraformError) as failure:

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from core_stub import VALIDATION_SUMMARIES, ValidationStub
 
-# No xdist group: every worker builds its own stub (a sub-second init) and takes a share of the cases.
-pytestmark = pytest.mark.plan
+# No marker, no xdist group: the stub starts no provider (fast lane), every worker builds its own
+# (a sub-second init) and takes a share of the cases.
 
 IMAGE = "public.ecr.aws/docker/library/busybox:stable"
 BASE: dict[str, Any] = {

@@ -61,6 +61,8 @@ module "encryption" {
   count  = var.create ? 1 : 0
 
   name                   = "${var.name}-batch"
+  partition              = local.partition
+  region                 = local.region
   account_id             = local.account_id
   kms_key_arn            = var.kms_key_arn
   log_group_arn_patterns = local.log_group_arn_patterns
@@ -75,6 +77,8 @@ module "dead_letter_queue" {
   count  = var.create ? 1 : 0
 
   name                      = local.dead_letter_queue_name
+  partition                 = local.partition
+  region                    = local.region
   account_id                = local.account_id
   kms_key_arn               = local.kms_key_arn
   message_retention_seconds = var.dead_letter_queue_message_retention_seconds
@@ -130,6 +134,7 @@ module "compute_environment" {
   source   = "./modules/compute-environment"
   for_each = var.create ? local.shared_compute_environments : {}
 
+  partition     = local.partition
   name          = each.value.name
   type          = each.value.config.type
   max_vcpus     = each.value.config.max_vcpus
@@ -161,6 +166,7 @@ module "isolated_compute_environment" {
   source   = "./modules/compute-environment"
   for_each = var.create ? local.isolated_compute_environments : {}
 
+  partition     = local.partition
   name          = each.value.name
   type          = each.value.config.type
   max_vcpus     = each.value.config.max_vcpus
@@ -217,6 +223,8 @@ module "job" {
   job_role_arn        = each.value.job_role_arn
   execution_role_arn  = each.value.execution_role_arn
   log_group_name      = local.job_targets[each.key].log_group_name
+  partition           = local.partition
+  region              = local.region
   account_id          = local.account_id
   platform            = each.value.platform
 

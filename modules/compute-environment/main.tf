@@ -1,5 +1,4 @@
-data "aws_partition" "current" {}
-
+# The partition is an input: network-isolated jobs add one instance of this module each.
 locals {
   fargate = contains(["FARGATE", "FARGATE_SPOT"], var.type)
   ec2     = !local.fargate
@@ -47,7 +46,7 @@ resource "aws_iam_role_policy_attachment" "instance" {
   count = local.own_instance_role ? 1 : 0
 
   role       = aws_iam_role.instance[0].name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+  policy_arn = "arn:${var.partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 }
 
 resource "aws_iam_instance_profile" "instance" {

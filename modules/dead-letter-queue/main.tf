@@ -1,9 +1,6 @@
-data "aws_partition" "current" {}
-# Read as .id: provider 6 deprecates .name for .region, which 5.x does not have.
-data "aws_region" "current" {}
-
+# Partition and Region are inputs (the root reads them once for every module).
 locals {
-  arn = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.id}:${var.account_id}:${var.name}"
+  arn = "arn:${var.partition}:sqs:${var.region}:${var.account_id}:${var.name}"
 }
 
 # One standard SQS queue per module instance: EventBridge Scheduler and EventBridge rules only

@@ -3,6 +3,16 @@ variable "name" {
   type        = string
 }
 
+variable "partition" {
+  description = "AWS partition (aws, aws-cn, aws-us-gov)."
+  type        = string
+}
+
+variable "region" {
+  description = "AWS Region of the resources (for the ARNs this module builds)."
+  type        = string
+}
+
 variable "account_id" {
   description = "AWS account id of the queue (its ARN is built from the name, so the queue policy is known at plan time)."
   type        = string

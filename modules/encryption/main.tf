@@ -1,12 +1,9 @@
-data "aws_partition" "current" {}
-# Read as .id: provider 6 deprecates .name for .region, which 5.x does not have.
-data "aws_region" "current" {}
-
+# Partition and Region are inputs (the root reads them once for every module).
 locals {
   create    = var.kms_key_arn == null
   key_arn   = local.create ? aws_kms_key.this[0].arn : var.kms_key_arn
-  partition = data.aws_partition.current.partition
-  region    = data.aws_region.current.id
+  partition = var.partition
+  region    = var.region
 }
 
 resource "aws_kms_key" "this" {

@@ -3,6 +3,16 @@ variable "name" {
   type        = string
 }
 
+variable "partition" {
+  description = "AWS partition (aws, aws-cn, aws-us-gov)."
+  type        = string
+}
+
+variable "region" {
+  description = "AWS Region of the resources (for the ARNs this module builds)."
+  type        = string
+}
+
 variable "account_id" {
   description = "The caller's AWS account id: the key policy delegates to it and scopes service access to it."
   type        = string

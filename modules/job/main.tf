@@ -1,10 +1,8 @@
-data "aws_partition" "current" {}
-# Read as .id: provider 6 deprecates .name for .region, which 5.x does not have.
-data "aws_region" "current" {}
-
+# Partition and Region are inputs, not data sources: this module has one instance per job, and
+# two data sources per instance are two provider reads per job at every plan.
 locals {
-  partition = data.aws_partition.current.partition
-  region    = data.aws_region.current.id
+  partition = var.partition
+  region    = var.region
   fargate   = var.platform == "FARGATE"
 
   # Retried: infrastructure and capacity losses, which say nothing about the job itself

@@ -30,6 +30,16 @@ variable "log_group_name" {
   type        = string
 }
 
+variable "partition" {
+  description = "AWS partition (aws, aws-cn, aws-us-gov)."
+  type        = string
+}
+
+variable "region" {
+  description = "AWS Region of the resources (for the ARNs this module builds)."
+  type        = string
+}
+
 variable "account_id" {
   description = "AWS account id (for ARNs the policies name and for the trust condition)."
   type        = string

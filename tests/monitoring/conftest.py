@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import copy
-import fcntl
 import json
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from batch_harness.terraform.runner import PlanResult, TerraformRunner, copy_config
+from batch_harness.terraform.runner import PLUGIN_CACHE, PlanResult, TerraformRunner, copy_config
+from batch_harness.terraform.runner import plugin_cache_lock as init_lock
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE / "samples"
 STANDALONE = HERE / "fixtures" / "standalone"
-
-# The provider cache the other plan tests use: init links the provider instead of copying it.
-PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
-
-
-@contextmanager
-def init_lock() -> Iterator[None]:
-    """Terraform's plugin cache is not safe for concurrent first use: serialise inits."""
-    PLUGIN_CACHE.mkdir(parents=True, exist_ok=True)
-    with open(PLUGIN_CACHE.parent / "plugin-cache.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def offline_runner(src: Path, workdir: Path) -> TerraformRunner:

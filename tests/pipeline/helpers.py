@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import random
 import re
-import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from batch_harness.terraform.runner import TerraformRunner, copy_config
+from batch_harness.terraform.runner import PLUGIN_CACHE, TerraformRunner, copy_config, plugin_cache_lock
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 FIXTURES = HERE / "fixtures"
-# Shared with the other plan tests: `init` links the provider from the cache instead of copying.
-PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
-
-
-@contextmanager
-def _init_lock() -> Iterator[None]:
-    """Terraform's plugin cache is not safe for concurrent first use: serialise inits."""
-    PLUGIN_CACHE.mkdir(parents=True, exist_ok=True)
-    with open(PLUGIN_CACHE.parent / "plugin-cache.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def runner_for(
@@ -41,7 +24,7 @@ def runner_for(
     runner = TerraformRunner(
         root, env={"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE), **(env or {})}, offline_provider=offline_provider
     )
-    with _init_lock():
+    with plugin_cache_lock():
         runner.init()
     return runner
 

@@ -3,38 +3,20 @@ examples and of the targeted configs under configs/, and readers for planned val
 
 from __future__ import annotations
 
-import fcntl
 import json
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from batch_harness.terraform.runner import PlanResult, TerraformRunner, copy_config
+from batch_harness.terraform.runner import PLUGIN_CACHE, PlanResult, TerraformRunner, copy_config
+from batch_harness.terraform.runner import plugin_cache_lock as init_lock
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = Path(__file__).resolve().parent / "configs"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/11111111-2222-3333-4444-555555555555"
-
-# Shared provider cache: `init` links the ~700 MB provider instead of copying it each time.
-PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
-
-
-@contextmanager
-def init_lock() -> Iterator[None]:
-    """Terraform's plugin cache is not safe for concurrent first use: serialise inits."""
-    PLUGIN_CACHE.mkdir(parents=True, exist_ok=True)
-    with open(PLUGIN_CACHE.parent / "plugin-cache.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def offline_runner(src: Path, dest_root: Path) -> TerraformRunner:

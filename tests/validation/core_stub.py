@@ -9,17 +9,16 @@ through the real module.)
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from batch_harness.terraform.runner import PLUGIN_CACHE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Every validations*.tf: the core rules and the message lists of optional features.
@@ -27,24 +26,10 @@ STUB_FILES = ("variables.tf", "locals.tf", *sorted(p.name for p in REPO_ROOT.glo
 # How Terraform reports the module's input rules: a `validation` block of a variable, or one of
 # the message lists of validations.tf (preconditions of its output "input_errors").
 VALIDATION_SUMMARIES = {"Invalid value for variable", "Module output value precondition failed"}
-# Shared provider cache for the tests that do need the provider: `init` links it, not copies it.
-PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
 
 
 def plugin_cache_env() -> dict[str, str]:
     return {"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE)}
-
-
-@contextmanager
-def serialised_init() -> Iterator[None]:
-    """Terraform's plugin cache is not safe for concurrent first use: one init at a time."""
-    PLUGIN_CACHE.mkdir(parents=True, exist_ok=True)
-    with open(PLUGIN_CACHE.parent / "plugin-cache.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)

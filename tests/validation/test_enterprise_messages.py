@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from core_stub import REPO_ROOT, VALIDATION_SUMMARIES, ValidationStub, plugin_cache_env, serialised_init
+from core_stub import REPO_ROOT, VALIDATION_SUMMARIES, ValidationStub, plugin_cache_env
 
-from batch_harness.terraform.runner import TerraformError, TerraformRunner, copy_config
-
+from batch_harness.terraform.runner import TerraformError, TerraformRunner, copy_config, plugin_cache_lock
 
 IMAGE = "public.ecr.aws/docker/library/busybox:stable"
 BASE: dict[str, Any] = {"name": "vt", "vpc_id": "vpc-0a1b2c3d", "subnet_ids": ["subnet-0a1b2c3d"]}
@@ -139,7 +138,7 @@ def test_bad_input_is_rejected_with_its_message(stub, overrides, expected):
 def runner(tmp_path_factory: pytest.TempPathFactory) -> TerraformRunner:
     root = copy_config(REPO_ROOT, tmp_path_factory.mktemp("enterprise-root-module"))
     runner = TerraformRunner(root, env=plugin_cache_env(), offline_provider=True)
-    with serialised_init():
+    with plugin_cache_lock():
         runner.init()
     return runner
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from core_stub import VALIDATION_SUMMARIES, plugin_cache_env, serialised_init
+from core_stub import VALIDATION_SUMMARIES, plugin_cache_env
 
-from batch_harness.terraform.runner import TerraformError, TerraformRunner, copy_config
+from batch_harness.terraform.runner import TerraformError, TerraformRunner, copy_config, plugin_cache_lock
 
 pytestmark = [pytest.mark.plan, pytest.mark.xdist_group("core-validation-root")]
 
@@ -47,7 +47,7 @@ CASES = [
 def runner(tmp_path_factory: pytest.TempPathFactory) -> TerraformRunner:
     root = copy_config(REPO_ROOT, tmp_path_factory.mktemp("root-module"))
     runner = TerraformRunner(root, env=plugin_cache_env(), offline_provider=True)
-    with serialised_init():
+    with plugin_cache_lock():
         runner.init()
     return runner
 

@@ -30,9 +30,9 @@ engine:
 test: $(STAMP)
 	$(BIN)/pytest tests/ -n $(JOBS) --dist loadgroup --no-loadscope-reorder
 
-## test-fast: everything that starts no AWS provider, applies nothing and needs no full posture scan
-## (unit, validation messages, cron, IAM, policy unit tests, emulator, containers): the inner loop
-FAST_LANE := not e2e and not posture_scan and not plan
+## test-fast: everything that starts no AWS provider, no emulator and no container, applies nothing
+## and needs no full posture scan (unit, validation messages, cron, IAM, policy unit tests): the inner loop
+FAST_LANE := not e2e and not posture_scan and not plan and not emulator
 test-fast: $(STAMP)
 	$(BIN)/pytest tests/ -m "$(FAST_LANE)" -n 2 --dist loadgroup --no-loadscope-reorder
 

@@ -37,7 +37,19 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(durations.Recorder(), "duration-recorder")
 
 
+# Fixtures that start a local account (a moto server) or need the container engine: the tests
+# using them, directly or through other fixtures, are marked `emulator` (not in the fast lane).
+EMULATOR_FIXTURES = frozenset(
+    {"account", "local_account", "applied", "shared_e2e"}  # the harness's and tests/emulator's
+    | {"container_account", "job_image"}  # tests/containers
+    | {"events_client", "scheduler"}  # monitoring event patterns, the dynamic-schedules client
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Longest units of work first, by the durations the suite recorded (see durations.py).
     Under `make test` (xdist, --no-loadscope-reorder) work is handed out in this order."""
+    for item in items:
+        if EMULATOR_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.emulator)
     durations.longest_first(items, durations.load())

@@ -17,6 +17,9 @@ import pytest
 
 from batch_harness.emulator import EmulatorError, LocalAccount
 
+# Most tests here start their own account inline, not through a fixture.
+pytestmark = pytest.mark.emulator
+
 
 def _alive(pid: int) -> bool:
     try:

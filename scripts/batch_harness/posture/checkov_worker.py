@@ -291,7 +291,6 @@ def serve(policies_dir: str) -> int:
                 open_input = bool(chunk)
                 pending += chunk
         else:
-            ready = []
             pid, status = os.waitpid(-1, 0)
             answer(children.pop(pid), os.waitstatus_to_exitcode(status))
         while b"\n" in pending:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from batch_harness.terraform.addresses import resource_type
-from batch_harness.terraform.runner import TerraformRunner
+from batch_harness.terraform.runner import TerraformRunner, plugin_cache_env
 
 REPO = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"
@@ -572,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
         "--check", action="store_true", help="also fail unless the flat config plans the module's resources and values"
     )
     args = parser.parse_args(argv)
-    env = {"TF_PLUGIN_CACHE_DIR": str(Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache")}
+    env = plugin_cache_env()
     failed = False
     for n in args.jobs:
         timings = compare(n, env)

@@ -30,11 +30,9 @@ from batch_harness.emulator.containers.mode import RUNNER_ENV
 from batch_harness.emulator.docker_probe import docker_engine_answers
 from batch_harness.iam import Request, evaluate
 from batch_harness.run.e2e import RunOptions, run_e2e
-from batch_harness.terraform.runner import TerraformRunner, copy_config
+from batch_harness.terraform.runner import TerraformRunner, copy_config, plugin_cache_env
 
 REPO = Path(__file__).resolve().parent.parent
-# Shared with the test suite: `init` links the provider instead of copying it.
-PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
 QUEUE = "arn:aws:batch:us-east-1:123456789012:job-queue/bench"
 POLICY = {
     "Version": "2012-10-17",
@@ -147,7 +145,7 @@ def main() -> None:
     if args.containers:
         results.append(("e2e of examples/complete", container_vs_simulated("complete", args.e2e_rounds)))
 
-    plan_env = {"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE)}
+    plan_env = plugin_cache_env()
     plans = [(n, compare_plans(n, plan_env)) for n in args.plan_jobs if n > 0]
 
     table = Table(title="batch-harness benchmarks (medians; ratio vs the first row of each group)")

@@ -90,10 +90,11 @@ def aws_week(expression: str, timezone: str) -> list[datetime]:
 def test_imported_crontab_plans_and_runs_like_the_crontab(
     tmp_path: Path, repo_root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from batch_harness.terraform.runner import PLUGIN_CACHE, TerraformError, TerraformRunner, plugin_cache_lock
+    from batch_harness.terraform.runner import TerraformError, TerraformRunner, plugin_cache_env, plugin_cache_lock
 
     # Both inits below (this runner's and the CLI's copy) link the cached provider, not copy it.
-    monkeypatch.setenv("TF_PLUGIN_CACHE_DIR", str(PLUGIN_CACHE))
+    for name, value in plugin_cache_env().items():
+        monkeypatch.setenv(name, value)
 
     if not (repo_root / "main.tf").is_file():
         pytest.fail("the module's root main.tf does not exist yet (module core is still being written)")

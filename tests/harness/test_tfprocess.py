@@ -62,11 +62,10 @@ def test_a_timeout_interrupts_terraform_which_stops_gracefully(tmp_path):
     marker = tmp_path / "got-sigint"
     binary = fake_binary(tmp_path, f"trap 'echo got > {marker}; exit 1' INT\nwhile true; do sleep 0.05; done\n")
     runner = TerraformRunner(tmp_path, binary=binary, timeout=0.5)
-    started = time.monotonic()
-    with pytest.raises(TerraformError, match=r"terraform init still running after 0s: interrupted"):
+    with pytest.raises(TerraformError, match=r"terraform init still running after 0s: interrupted") as failure:
         runner.validate()
-    assert time.monotonic() - started < 10
     assert marker.read_text().strip() == "got"
+    assert failure.value.returncode == 1, "it exited from its own interrupt handler, not killed after the grace"
 
 
 def test_a_command_ignoring_the_interrupt_is_killed_with_its_children_after_the_grace(tmp_path):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from batch_harness.terraform.runner import PLUGIN_CACHE, PlanResult, TerraformRunner, copy_config
+from batch_harness.terraform.runner import PlanResult, TerraformRunner, copy_config, plugin_cache_env
 from batch_harness.terraform.runner import plugin_cache_lock as init_lock
 
 HERE = Path(__file__).resolve().parent
@@ -20,9 +20,7 @@ STANDALONE = HERE / "fixtures" / "standalone"
 
 def offline_runner(src: Path, workdir: Path) -> TerraformRunner:
     """An initialised copy of ``src`` that plans with fake credentials and no endpoint."""
-    runner = TerraformRunner(
-        copy_config(src, workdir), env={"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE)}, offline_provider=True
-    )
+    runner = TerraformRunner(copy_config(src, workdir), env=plugin_cache_env(), offline_provider=True)
     with init_lock():
         runner.init()
     return runner

@@ -22,7 +22,7 @@ import pytest
 from batch_harness.emulator import LocalAccount
 from batch_harness.terraform.runner import TerraformRunner, copy_config
 
-from .conftest import HERE, PLUGIN_CACHE, init_lock
+from .conftest import HERE, init_lock, plugin_cache_env
 from .local_monitoring import (
     metric_filter_dimensions,
     metric_filter_matches,
@@ -51,7 +51,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = copy_config(E2E, tmp_path_factory.mktemp("monitoring-e2e"))
     with LocalAccount.start() as account:
         account.write_provider_override(workdir)
-        runner = TerraformRunner(workdir, env={**account.env(), "TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE)})
+        runner = TerraformRunner(workdir, env={**account.env(), **plugin_cache_env()})
         with init_lock():
             runner.init()
         started = time.monotonic()

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from batch_harness.terraform.runner import PLUGIN_CACHE, TerraformRunner, copy_config, plugin_cache_lock
+from batch_harness.terraform.runner import TerraformRunner, copy_config, plugin_cache_env, plugin_cache_lock
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
@@ -21,9 +21,7 @@ def runner_for(
 ) -> TerraformRunner:
     """A copy of ``src`` (with the local modules it uses), initialised."""
     root = copy_config(src, dest_root)
-    runner = TerraformRunner(
-        root, env={"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE), **(env or {})}, offline_provider=offline_provider
-    )
+    runner = TerraformRunner(root, env={**plugin_cache_env(), **(env or {})}, offline_provider=offline_provider)
     with plugin_cache_lock():
         runner.init()
     return runner

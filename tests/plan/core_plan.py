@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from batch_harness.terraform.runner import PLUGIN_CACHE, PlanResult, TerraformRunner, copy_config
+from batch_harness.terraform.runner import PlanResult, TerraformRunner, copy_config, plugin_cache_env
 from batch_harness.terraform.runner import plugin_cache_lock as init_lock
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/11111111-2222-3333-4444-555555555
 def offline_runner(src: Path, dest_root: Path) -> TerraformRunner:
     """A copy of ``src`` (with its local modules), initialised, planning with fake credentials."""
     root = copy_config(src, dest_root)
-    runner = TerraformRunner(root, env={"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE)}, offline_provider=True)
+    runner = TerraformRunner(root, env=plugin_cache_env(), offline_provider=True)
     with init_lock():
         runner.init()
     return runner

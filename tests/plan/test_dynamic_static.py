@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from core_plan import PLUGIN_CACHE, REPO_ROOT, init_lock
+from core_plan import REPO_ROOT, init_lock, plugin_cache_env
 
 from batch_harness.terraform.runner import TerraformRunner, copy_config
 
@@ -27,9 +27,7 @@ def test_fmt_check() -> None:
 
 @pytest.mark.parametrize("directory", DIRECTORIES)
 def test_validate(directory: str, tmp_path: Path) -> None:
-    runner = TerraformRunner(
-        copy_config(REPO_ROOT / directory, tmp_path), env={"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE)}
-    )
+    runner = TerraformRunner(copy_config(REPO_ROOT / directory, tmp_path), env=plugin_cache_env())
     with init_lock():
         runner.init()
     runner.validate()

@@ -129,10 +129,26 @@ resource "aws_sqs_queue" "q" {
 
 def initialised(workdir: Path, **options: Any) -> TerraformRunner:
     """A runner whose ``init`` went through the shared provider cache (one first use at a time)."""
-    runner = TerraformRunner(workdir, env={"TF_PLUGIN_CACHE_DIR": str(tfmod.PLUGIN_CACHE)}, **options)
+    runner = TerraformRunner(workdir, env=tfmod.plugin_cache_env(), **options)
     with tfmod.plugin_cache_lock():
         runner.init()
     return runner
+
+
+def test_init_uses_a_cached_provider_without_reinstalling_it(tmp_path, monkeypatch):
+    # Reinstalling deletes the cache entry first: a plan running from it meanwhile fails.
+    if tfmod.find_provider_mirror() is None:
+        pytest.skip("needs the local provider mirror (installing from the registry is not offline)")
+    monkeypatch.setattr(tfmod, "PLUGIN_CACHE", tmp_path / "cache")
+    entries = []
+    for name in ("first", "second"):  # copied configs: neither has a lock file
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.tf").write_text(PROVIDER_BLOCK)
+        initialised(tmp_path / name)
+        [entry] = (tmp_path / "cache").glob("*/*/*/*/*")
+        entries.append(entry.lstat())
+    assert (entries[1].st_ino, entries[1].st_ctime_ns) == (entries[0].st_ino, entries[0].st_ctime_ns)
+    assert (tmp_path / "second/.terraform.lock.hcl").is_file()
 
 
 @pytest.fixture(scope="module")

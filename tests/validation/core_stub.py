@@ -18,18 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from batch_harness.terraform.runner import PLUGIN_CACHE
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Every validations*.tf: the core rules and the message lists of optional features.
 STUB_FILES = ("variables.tf", "locals.tf", *sorted(p.name for p in REPO_ROOT.glob("validations*.tf")))
 # How Terraform reports the module's input rules: a `validation` block of a variable, or one of
 # the message lists of validations.tf (preconditions of its output "input_errors").
 VALIDATION_SUMMARIES = {"Invalid value for variable", "Module output value precondition failed"}
-
-
-def plugin_cache_env() -> dict[str, str]:
-    return {"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE)}
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from core_stub import REPO_ROOT, VALIDATION_SUMMARIES, ValidationStub, plugin_cache_env
+from core_stub import VALIDATION_SUMMARIES, ValidationStub
 
-from batch_harness.terraform.runner import TerraformError, TerraformRunner, copy_config, plugin_cache_lock
+from batch_harness.terraform.runner import TerraformError
 
 IMAGE = "public.ecr.aws/docker/library/busybox:stable"
 BASE: dict[str, Any] = {"name": "vt", "vpc_id": "vpc-0a1b2c3d", "subnet_ids": ["subnet-0a1b2c3d"]}
@@ -134,20 +134,12 @@ def test_bad_input_is_rejected_with_its_message(stub, overrides, expected):
     assert expected in [line for e in errors for line in e.lines]
 
 
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory: pytest.TempPathFactory) -> TerraformRunner:
-    root = copy_config(REPO_ROOT, tmp_path_factory.mktemp("enterprise-root-module"))
-    runner = TerraformRunner(root, env=plugin_cache_env(), offline_provider=True)
-    with plugin_cache_lock():
-        runner.init()
-    return runner
-
-
 @pytest.mark.plan
-def test_root_module_refuses_network_isolation_on_an_existing_queue_with_the_message_alone(runner):
+@pytest.mark.xdist_group("core-validation-root")  # shares the root module's init with test_root_module
+def test_root_module_refuses_network_isolation_on_an_existing_queue_with_the_message_alone(root_module_runner):
     _, overrides, expected = next(c for c in CASES if c[0] == "network-on-existing-queue")
     with pytest.raises(TerraformError) as failure:
-        runner.plan(variables(overrides))
+        root_module_runner.plan(variables(overrides))
     diagnostics = failure.value.diagnostics
     flat = [re.sub(r"\s+", " ", d) for d in diagnostics]
     assert any(expected in d for d in flat), "\n\n".join(diagnostics)

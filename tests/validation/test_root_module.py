@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from core_stub import VALIDATION_SUMMARIES, plugin_cache_env
+from core_stub import VALIDATION_SUMMARIES
 
-from batch_harness.terraform.runner import TerraformError, TerraformRunner, copy_config, plugin_cache_lock
+from batch_harness.terraform.runner import TerraformError
 
 pytestmark = [pytest.mark.plan, pytest.mark.xdist_group("core-validation-root")]
 
@@ -43,24 +43,15 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory: pytest.TempPathFactory) -> TerraformRunner:
-    root = copy_config(REPO_ROOT, tmp_path_factory.mktemp("root-module"))
-    runner = TerraformRunner(root, env=plugin_cache_env(), offline_provider=True)
-    with plugin_cache_lock():
-        runner.init()
-    return runner
-
-
 def flat(text: str) -> str:
     """Terraform wraps long messages in its human output; compare them unwrapped."""
     return re.sub(r"\s+", " ", text)
 
 
 @pytest.mark.parametrize(("overrides", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_root_module_rejects_bad_input_with_the_message_alone(runner, overrides, expected):
+def test_root_module_rejects_bad_input_with_the_message_alone(root_module_runner, overrides, expected):
     with pytest.raises(TerraformError) as failure:
-        runner.plan({**BASE, **overrides})
+        root_module_runner.plan({**BASE, **overrides})
     diagnostics = failure.value.diagnostics
     assert any(flat(expected) in flat(d) for d in diagnostics), "\n\n".join(diagnostics)
     assert all(any(d.startswith(f"Error: {summary}") for summary in VALIDATION_SUMMARIES) for d in diagnostics), (

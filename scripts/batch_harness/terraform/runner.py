@@ -309,6 +309,19 @@ def json_stream_errors(stream: str) -> str:
 PLUGIN_CACHE = Path(tempfile.gettempdir()) / "batch-harness" / "plugin-cache"
 
 
+def plugin_cache_env() -> dict[str, str]:
+    """Environment for an ``init`` that links the provider from the shared :data:`PLUGIN_CACHE`.
+
+    Configurations copied for a test carry no lock file. Without one, Terraform (>= 1.4) does not
+    trust a cached package: every ``init`` installs it into the cache again, deleting the entry
+    first, and any plan or validate that another process runs from that entry at that moment
+    fails with "no package ... cached". The second variable lets ``init`` use the entry as it is
+    and record its hash in the new lock file; the cache is only ever filled from the local mirror
+    or the registry, so nothing unverified gets in.
+    """
+    return {"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE), "TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE": "1"}
+
+
 @contextlib.contextmanager
 def plugin_cache_lock() -> Iterator[None]:
     """Terraform's plugin cache is not safe for concurrent first use: one init at a time (POSIX)."""

@@ -218,12 +218,11 @@ def test_missing_secret_fails_before_the_container_starts(
 
 
 def test_attempt_timeout_stops_the_container(container_account: LocalAccount, queue: str, job_image: str) -> None:
-    name, _ = define(container_account, job_image, ["sleep", "60"], timeout=1)
-    started = time.monotonic()
+    # Far longer than run()'s 60-s wait: a timeout that does not stop the container fails there.
+    name, _ = define(container_account, job_image, ["sleep", "600"], timeout=1)
     job = run(container_account, queue, name)
     assert job["status"] == "FAILED"
     assert job["statusReason"] == "Job attempt duration exceeded timeout"
-    assert time.monotonic() - started < 20
     assert containers_of(job["jobId"]) == []
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from batch_harness.emulator import OVERRIDE_FILE, PLAIN_FILE, LocalAccount, compat
 from batch_harness.emulator.provider import ENDPOINT_SERVICES, declared_aws_providers, render_provider_override
+from batch_harness.terraform.runner import TerraformRunner, plugin_cache_env, plugin_cache_lock
 
 # Services the module and harness reach (brief of the emulator layer); the override must cover all.
 REQUIRED_ENDPOINTS = {
@@ -23,8 +24,10 @@ def _override(**kwargs: object) -> str:
     return render_provider_override("http://127.0.0.1:4566", "us-east-1", "testing", "testing", **kwargs)  # type: ignore[arg-type]
 
 
-def test_override_points_every_service_at_the_endpoint() -> None:
-    text = _override()
+def test_override_leaves_the_endpoints_to_the_environment() -> None:
+    # An endpoints block costs the provider ~2 CPU-s per configure; AWS_ENDPOINT_URL costs nothing.
+    assert "endpoints" not in _override()
+    text = _override(endpoints=True)  # for a root whose own block sets endpoints: replace them all
     endpoints = dict(re.findall(r'^\s+(\w+)\s+= "(http://[^"]+)"$', text, re.MULTILINE))
     assert REQUIRED_ENDPOINTS <= set(endpoints) == set(ENDPOINT_SERVICES)
     assert set(endpoints.values()) == {"http://127.0.0.1:4566"}
@@ -39,6 +42,39 @@ def test_override_points_every_service_at_the_endpoint() -> None:
     ):
         assert setting in text
     assert "default_tags" not in text
+
+
+def test_override_writes_endpoints_only_over_a_roots_own(account: LocalAccount, tmp_path: Path) -> None:
+    (tmp_path / "providers.tf").write_text('provider "aws" {\n  region = "eu-west-1"\n}\n')
+    assert "endpoints" not in account.write_provider_override(tmp_path).read_text()
+    (tmp_path / "providers.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-1"\n  endpoints {\n    sqs = "https://sqs.example"\n  }\n}\n'
+    )
+    assert f'sqs                      = "{account.endpoint}"' in account.write_provider_override(tmp_path).read_text()
+
+
+@pytest.mark.plan
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_environment_alone_sends_every_call_to_the_account(account: LocalAccount, tmp_path: Path) -> None:
+    # One service of each SDK family the provider uses; an inherited per-service endpoint or
+    # AWS_IGNORE_CONFIGURED_ENDPOINT_URLS would send the queue elsewhere (offline: the apply fails).
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_sqs_queue" "q" {\n  name = "env-routed"\n}\n'
+        'resource "aws_iam_role" "r" {\n  name = "env-routed"\n  assume_role_policy = jsonencode({\n'
+        '    Version = "2012-10-17"\n    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",'
+        ' Principal = { Service = "batch.amazonaws.com" } }]\n  })\n}\n'
+    )
+    account.write_provider_override(tmp_path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9")  # nothing listens there
+        patch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+        runner = TerraformRunner(tmp_path, env={**account.env(), **plugin_cache_env()})
+    with plugin_cache_lock():
+        runner.init()
+    runner.apply()
+    assert account.client("sqs").get_queue_url(QueueName="env-routed")["QueueUrl"]
+    assert account.client("iam").get_role(RoleName="env-routed")["Role"]["RoleName"] == "env-routed"
+    runner.destroy()
 
 
 def test_override_with_aliases_and_default_tags() -> None:
@@ -72,7 +108,7 @@ def test_write_provider_override_picks_the_file_kind(account: LocalAccount, tmp_
     with_provider.mkdir()
     (with_provider / "providers.tf").write_text('provider "aws" {\n  region = "eu-west-1"\n}\n')
     written = account.write_provider_override(with_provider)
-    assert written.name == OVERRIDE_FILE and account.endpoint in written.read_text()
+    assert written.name == OVERRIDE_FILE and 'access_key                  = "testing"' in written.read_text()
     without = tmp_path / "without"
     without.mkdir()
     (without / "main.tf").write_text('module "m" {\n  source = "../.."\n}\n')

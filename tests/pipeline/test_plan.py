@@ -79,7 +79,9 @@ def account() -> Iterator[LocalAccount]:
 
 
 def _plan(tmp_path_factory: pytest.TempPathFactory, account: LocalAccount, backend: str) -> PlanResult:
-    runner = runner_for(FIXTURES / "root", tmp_path_factory.mktemp(f"plan-{backend}"), offline_provider=False)
+    runner = runner_for(
+        FIXTURES / "root", tmp_path_factory.mktemp(f"plan-{backend}"), offline_provider=False, env=account.env()
+    )
     account.write_provider_override(runner.workdir)
     variables = {
         "name": "pp",

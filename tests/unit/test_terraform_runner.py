@@ -135,6 +135,20 @@ def initialised(workdir: Path, **options: Any) -> TerraformRunner:
     return runner
 
 
+def test_a_given_endpoint_is_not_overruled_by_inherited_endpoint_settings(monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", "http://elsewhere")
+    monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://inherited")
+    local = TerraformRunner(Path("."), env={"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}).env
+    assert local["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5000"
+    assert not {"AWS_ENDPOINT_URL_SQS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"} & set(local)
+    offline = TerraformRunner(Path("."), env={"AWS_ENDPOINT_URL_SFN": "http://127.0.0.1:5001"}).env
+    assert offline["AWS_ENDPOINT_URL_SFN"] == "http://127.0.0.1:5001"
+    assert not {"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"} & set(offline)
+    # A caller that names no endpoint (a real account) keeps the shell's settings.
+    assert TerraformRunner(Path("."), env={"AWS_REGION": "eu-west-1"}).env["AWS_ENDPOINT_URL_SQS"] == "http://elsewhere"
+
+
 def test_init_uses_a_cached_provider_without_reinstalling_it(tmp_path, monkeypatch):
     # Reinstalling deletes the cache entry first: a plan running from it meanwhile fails.
     if tfmod.find_provider_mirror() is None:

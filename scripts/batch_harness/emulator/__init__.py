@@ -4,7 +4,8 @@
 
     with LocalAccount.start() as account:
         batch = account.client("batch")
-        (root / "zz_batch_harness_override.tf").write_text(account.provider_override())
+        account.write_provider_override(root)
+        TerraformRunner(root, env=account.env()).apply()  # AWS_ENDPOINT_URL: every call to the account
 
 Importing this package does not import moto; the patches (``compat``) only ever run inside the
 server process. What each patch restores is listed in docs/emulator.md.

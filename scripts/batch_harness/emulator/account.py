@@ -23,6 +23,7 @@ from .provider import (
     OVERRIDE_FILE,
     PLAIN_FILE,
     declared_aws_providers,
+    declares_endpoints,
     render_provider_override,
 )
 
@@ -265,8 +266,11 @@ class LocalAccount:
         }
 
     def full_env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
-        """``base`` (default os.environ) without real-identity variables, plus ``env()``."""
-        merged = dict(os.environ if base is None else base)
+        """``base`` (default os.environ) without real-identity variables or endpoint settings that
+        would send a service elsewhere, plus ``env()``."""
+        from batch_harness.terraform.runner import endpoint_hygiene
+
+        merged = endpoint_hygiene(os.environ if base is None else base, self.env())
         for key in REAL_IDENTITY_VARIABLES:
             merged.pop(key, None)
         merged.update(self.env())
@@ -289,8 +293,13 @@ class LocalAccount:
         self,
         default_tags: Mapping[str, str] | None = None,
         aliases: tuple[str | None, ...] = (None,),
+        endpoints: bool = False,
     ) -> str:
-        """HCL for ``zz_batch_harness_override.tf`` (one block per provider alias given)."""
+        """HCL for ``zz_batch_harness_override.tf`` (one block per provider alias given).
+
+        It reaches this account only with :meth:`env` (``AWS_ENDPOINT_URL``) in Terraform's
+        environment; ``endpoints`` also writes an ``endpoints`` block, for a root that sets its own.
+        """
         return render_provider_override(
             self.endpoint,
             self.region,
@@ -298,6 +307,7 @@ class LocalAccount:
             FAKE_SECRET_KEY,
             aliases=aliases,
             default_tags=default_tags,
+            endpoints=endpoints,
         )
 
     def write_provider_override(self, root_dir: Path, default_tags: Mapping[str, str] | None = None) -> Path:
@@ -310,7 +320,8 @@ class LocalAccount:
         else:
             path = root_dir / PLAIN_FILE
             aliases = (None,)
-        path.write_text(self.provider_override(default_tags=default_tags, aliases=aliases))
+        endpoints = declares_endpoints(root_dir)
+        path.write_text(self.provider_override(default_tags=default_tags, aliases=aliases, endpoints=endpoints))
         return path
 
     # -- control endpoints -----------------------------------------------------------------

@@ -24,10 +24,11 @@ from typing import Any
 
 from batch_harness.terraform import process as tfprocess
 from batch_harness.terraform.runner import (
+    OFFLINE_PROVIDER_OVERRIDE,
     TerraformError,
     TerraformRunner,
     offline_account_env,
-    offline_provider_override,
+    offline_provider_env,
 )
 
 from .catalog import WATCHED_ATTRIBUTES
@@ -85,7 +86,7 @@ class SchemaCache:
 
 
 def _terraform(workdir: Path, env: Mapping[str, str], *args: str) -> str:
-    result = tfprocess.run(["terraform", *args], cwd=workdir, env={**os.environ, **env})
+    result = tfprocess.run(["terraform", *args], cwd=workdir, env=dict(env))  # a runner's env: os.environ included
     if result.returncode != 0:
         raise TerraformError(" ".join(args[:1]), result.returncode, result.stdout, result.stderr)
     return result.stdout
@@ -167,8 +168,8 @@ def plan_directory(
     var_files: Sequence[Path] = (),
 ) -> PlanOutcome:
     """Init and plan one copied root; resolve unknown attributes the checks need."""
-    runner = TerraformRunner(copy_root, env=offline_account_env())
-    runner.write_override(offline_provider_override(sfn_endpoint))
+    runner = TerraformRunner(copy_root, env={**offline_account_env(), **offline_provider_env(sfn_endpoint)})
+    runner.write_override(OFFLINE_PROVIDER_OVERRIDE)
     artifacts.mkdir(parents=True, exist_ok=True)
     clock = _Clock()
     outcome = _plan_directory(copy_root, runner, artifacts, clock, schemas, var_files)

@@ -2,12 +2,12 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-JOBS   ?= 4
+JOBS   ?= 6
 # Scheduled jobs of the plan-time benchmark (make bench PLAN_JOBS="100 1000")
 PLAN_JOBS ?= 100
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo engine test test-fast durations lint fmt posture bench schemas clean iam-oracle
+.PHONY: demo engine test test-fast durations lint fmt posture bench schemas clean iam-oracle venv
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+## venv: the virtualenv with the pinned dependencies (every target below makes it when missing)
+venv: $(STAMP)
 
 ## demo: apply examples/complete into a fresh local account, fire every schedule, verify, destroy.
 ## Jobs run as real containers when an engine answers (or `make engine` can start one), else simulated.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 OVERRIDE_FILE = "zz_batch_harness_override.tf"
@@ -118,28 +118,24 @@ def render_provider_override(
 
 def declared_aws_providers(root_dir: Path) -> list[str | None]:
     """The `provider "aws"` blocks a root declares: None for the default one, else each alias."""
-    found: list[str | None] = []
-    for path in sorted(root_dir.glob("*.tf")):
-        if path.name in (OVERRIDE_FILE, PLAIN_FILE) or path.name.endswith("_override.tf"):
-            continue
-        text = path.read_text()
-        for match in _PROVIDER_BLOCK.finditer(text):
-            body = _block_body(text, match.end())
-            alias = _ALIAS.search(body)
-            found.append(alias.group(1) if alias else None)
-    return found
+    aliases = (_ALIAS.search(body) for body in _provider_block_bodies(root_dir))
+    return [alias.group(1) if alias else None for alias in aliases]
 
 
 def declares_endpoints(root_dir: Path) -> bool:
     """Whether any of the root's own `provider "aws"` blocks sets `endpoints` (the override must
     then replace it: Terraform keeps a base block's nested blocks the override does not name)."""
+    return any(_ENDPOINTS.search(body) for body in _provider_block_bodies(root_dir))
+
+
+def _provider_block_bodies(root_dir: Path) -> Iterator[str]:
+    """The body of each `provider "aws"` block in the root's own files (overrides left out)."""
     for path in sorted(root_dir.glob("*.tf")):
         if path.name in (OVERRIDE_FILE, PLAIN_FILE) or path.name.endswith("_override.tf"):
             continue
         text = path.read_text()
-        if any(_ENDPOINTS.search(_block_body(text, m.end())) for m in _PROVIDER_BLOCK.finditer(text)):
-            return True
-    return False
+        for match in _PROVIDER_BLOCK.finditer(text):
+            yield _block_body(text, match.end())
 
 
 def _block_body(text: str, start: int) -> str:

@@ -9,6 +9,7 @@ set -euo pipefail
 log=${BATCH_HARNESS_DOCKERD_LOG:-/var/log/batch-harness-dockerd.log}
 
 answers() { command -v docker >/dev/null 2>&1 && docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+answered() { echo "engine: a Docker engine answers ($(docker version --format '{{.Server.Version}}'))"; exit 0; }
 can_install() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
 
 missing=()
@@ -25,10 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q "${missing[@]}" >/dev/null
     fi
 fi
-if answers; then
-    echo "engine: a Docker engine answers ($(docker version --format '{{.Server.Version}}'))"
-    exit 0
-fi
+answers && answered
 if [ -n "${DOCKER_HOST:-}" ]; then
     echo "engine: DOCKER_HOST=$DOCKER_HOST does not answer; not starting a local engine" >&2
     exit 1
@@ -37,15 +35,17 @@ if [ "$(id -u)" != 0 ]; then
     echo "engine: no Docker engine answers; start one (as root: dockerd --bridge=none --iptables=false &)" >&2
     exit 1
 fi
+# Test workers call this script at the same time: one starts the engine, the others wait for it
+# (a second dockerd fails on the first one's files and leaves its socket unanswered).
+exec 9>"${BATCH_HARNESS_ENGINE_LOCK:-/run/batch-harness-engine.lock}"
+flock 9
+answers && answered
 if ! pgrep -x dockerd >/dev/null 2>&1; then
     echo "engine: starting dockerd --bridge=none --iptables=false (log: $log)"
-    nohup setsid dockerd --bridge=none --iptables=false >>"$log" 2>&1 </dev/null &
+    nohup setsid dockerd --bridge=none --iptables=false >>"$log" 2>&1 </dev/null 9>&- &
 fi
 for _ in $(seq 1 60); do
-    if answers; then
-        echo "engine: a Docker engine answers ($(docker version --format '{{.Server.Version}}'))"
-        exit 0
-    fi
+    answers && answered
     sleep 0.5
 done
 echo "engine: dockerd did not answer within 30 s; see $log" >&2

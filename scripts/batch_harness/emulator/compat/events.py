@@ -14,6 +14,8 @@ from moto.events.exceptions import ValidationException
 from moto.events.models import EventPattern, EventsBackend, Rule
 from moto.events.responses import EventsHandler
 
+from batch_harness.delivery.target_input import rule_input
+
 from .patching import Patch, original, replace
 
 LOG = logging.getLogger("batch_harness.emulator.events")
@@ -100,101 +102,10 @@ def _iso(value: Any) -> Any:
     return value
 
 
-def _json_path(path: str, event: dict[str, Any]) -> tuple[bool, Any]:
-    from jsonpath_ng.ext import parse
-
-    matches = parse(path).find(event)
-    if not matches:
-        return False, None
-    return True, matches[0].value
-
-
-def render_input_transformer(
-    template: str,
-    paths_map: dict[str, str],
-    event: dict[str, Any],
-    rule_name: str = "",
-    rule_arn: str = "",
-    ingestion_time: str = "",
-) -> str:
-    """Render an EventBridge InputTransformer like AWS does and return the text sent to the target.
-
-    A placeholder inside a JSON string is replaced by the escaped text of the value; outside
-    quotes it is replaced by the value's JSON (strings quoted) when the template is a JSON object
-    or array, and by the bare text otherwise (`<job> failed` -> `my-job failed`). A path that
-    does not resolve renders as null (JSON) or empty text.
-    """
-    values: dict[str, tuple[bool, Any]] = {name: _json_path(path, event) for name, path in paths_map.items()}
-    without_detail = {key: value for key, value in event.items() if key != "detail"}
-    values.update(
-        {
-            "aws.events.rule-arn": (True, rule_arn),
-            "aws.events.rule-name": (True, rule_name),
-            "aws.events.event.ingestion-time": (True, ingestion_time),
-            "aws.events.event": (True, without_detail),
-            "aws.events.event.json": (True, event),
-        }
-    )
-    json_template = template.strip()[:1] in ("{", "[")
-    out: list[str] = []
-    in_string = False
-    index = 0
-    while index < len(template):
-        char = template[index]
-        if char == "<":
-            end = template.find(">", index)
-            name = template[index + 1 : end] if end > 0 else ""
-            if name in values:
-                found, value = values[name]
-                out.append(_placeholder_text(found, value, in_string, json_template))
-                index = end + 1
-                continue
-        if char == '"' and not _escaped(template, index):
-            in_string = not in_string
-        out.append(char)
-        index += 1
-    return "".join(out)
-
-
-def _escaped(text: str, index: int) -> bool:
-    backslashes = 0
-    while index - backslashes - 1 >= 0 and text[index - backslashes - 1] == "\\":
-        backslashes += 1
-    return backslashes % 2 == 1
-
-
-def _placeholder_text(found: bool, value: Any, in_string: bool, json_template: bool) -> str:
-    if in_string:
-        if not found or value is None:
-            return ""
-        if isinstance(value, str):
-            return json.dumps(value)[1:-1]
-        return json.dumps(value)
-    if json_template:
-        return json.dumps(value if found else None)
-    if not found or value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value)
-
-
 def target_payload(rule: Rule, target: dict[str, Any], event: dict[str, Any], ingestion_time: str) -> str:
     """The text AWS sends to a target: Input, InputPath, InputTransformer or the whole event."""
-    if target.get("Input") is not None:
-        return str(target["Input"])
-    if target.get("InputPath"):
-        found, value = _json_path(target["InputPath"], event)
-        return json.dumps(value if found else None)
-    transformer = target.get("InputTransformer")
-    if transformer:
-        return render_input_transformer(
-            transformer.get("InputTemplate") or "",
-            transformer.get("InputPathsMap") or {},
-            event,
-            rule_name=rule.name,
-            rule_arn=rule.arn,
-            ingestion_time=ingestion_time,
-        )
-    return json.dumps(event)
+    text = rule_input(target, event, rule.arn, rule.name, ingestion_time)
+    return json.dumps(event) if text is None else text
 
 
 def _deliver(rule: Rule, target: dict[str, Any], payload: str) -> None:

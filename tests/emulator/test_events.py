@@ -170,6 +170,29 @@ def test_put_events_delivers_to_supported_targets_and_records_the_rest(account: 
     del sqs
 
 
+def test_a_target_whose_input_path_cannot_be_read_fails_alone(account: LocalAccount) -> None:
+    # AWS refuses such a path at PutTargets; moto stores it, and PutEvents must still succeed.
+    events = account.client("events")
+    source = unique("test.batch")
+    good_url, good_arn = _queue(account)
+    _, bad_arn = _queue(account)
+    rule = unique("paths")
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": [source]}))
+    events.put_targets(
+        Rule=rule,
+        Targets=[
+            {"Id": "good", "Arn": good_arn, "InputPath": "$.detail"},
+            {"Id": "bad", "Arn": bad_arn, "InputPath": "detail"},
+        ],
+    )
+    assert _put(account, source, {"status": "FAILED"})["FailedEntryCount"] == 0
+    assert [json.loads(body) for body in _messages(account, good_url)] == [{"status": "FAILED"}]
+    by_target = {d["target_id"]: d for d in account.event_deliveries() if d["rule"] == rule}
+    assert by_target["good"]["status"] == "delivered"
+    assert by_target["bad"]["status"] == "failed"
+    assert by_target["bad"]["reason"] == "InputPath 'detail' must start with '$.' (dot notation)"
+
+
 def test_disabled_and_schedule_only_rules_do_not_fire(account: LocalAccount) -> None:
     events = account.client("events")
     source = unique("test.batch")

@@ -14,7 +14,7 @@ from moto.events.exceptions import ValidationException
 from moto.events.models import EventPattern, EventsBackend, Rule
 from moto.events.responses import EventsHandler
 
-from batch_harness.delivery.target_input import rule_input
+from batch_harness.delivery.target_input import InputError, rule_input
 
 from .patching import Patch, original, replace
 
@@ -172,7 +172,11 @@ def patch_put_events_delivery() -> None:
                 except Exception as error:
                     _record(self, target, event, "failed", reason=repr(error))
                 continue
-            payload = target_payload(self, target, event, ingestion) if transform_input else json.dumps(event)
+            try:
+                payload = target_payload(self, target, event, ingestion) if transform_input else json.dumps(event)
+            except InputError as error:  # AWS refuses such a path at PutTargets; moto stores it
+                _record(self, target, event, "failed", reason=str(error))
+                continue
             try:
                 _deliver(self, target, payload)
                 _record(self, target, event, "delivered", payload=payload)

@@ -37,7 +37,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 # Test workers call this script at the same time: one starts the engine, the others wait for it
 # (a second dockerd fails on the first one's files and leaves its socket unanswered).
-exec 9>"${BATCH_HARNESS_ENGINE_LOCK:-/run/batch-harness-engine.lock}"
+lock=${BATCH_HARNESS_ENGINE_LOCK:-/run/batch-harness-engine.lock}
+exec 9>"$lock" || { echo "engine: cannot open the lock file $lock; set BATCH_HARNESS_ENGINE_LOCK" >&2; exit 1; }
 flock 9
 answers && answered
 if ! pgrep -x dockerd >/dev/null 2>&1; then

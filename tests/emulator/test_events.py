@@ -190,7 +190,7 @@ def test_a_target_whose_input_path_cannot_be_read_fails_alone(account: LocalAcco
     by_target = {d["target_id"]: d for d in account.event_deliveries() if d["rule"] == rule}
     assert by_target["good"]["status"] == "delivered"
     assert by_target["bad"]["status"] == "failed"
-    assert by_target["bad"]["reason"] == "InputPath 'detail' must start with '$.' (dot notation)"
+    assert by_target["bad"]["reason"] == "the path 'detail' must start with '$' (JSONPath)"
 
 
 def test_disabled_and_schedule_only_rules_do_not_fire(account: LocalAccount) -> None:

@@ -201,12 +201,28 @@ def test_input_transformer_ingestion_time_is_the_scheduled_events_time_unless_gi
     assert rule_input(target, event, RULE, "r", ingestion_time="2026-01-02T03:04:06Z") == '"2026-01-02T03:04:06Z"'
 
 
-def test_json_path_subset():
-    document = {"a": {"b": [10, {"c": "x"}]}}
+def test_json_path_reads_dot_and_bracket_notation_indices_and_wildcards():
+    document = {"a": {"b": [10, {"c": "x"}], "d-e": 1}}
+    assert json_path(document, "$") == document
     assert json_path(document, "$.a.b[1].c") == "x"
+    assert json_path(document, "$.a.d-e") == 1
+    assert json_path(document, "$.a['d-e']") == 1
     assert json_path(document, "$.a.missing") is None
-    with pytest.raises(InputError, match="must start with"):
-        json_path(document, "a.b")
+    assert json_path(document, "$.a.b[5]") is None
+    # A path that can match several values gives the list of them, even of one.
+    assert json_path(document, "$.a.b[*]") == [10, {"c": "x"}]
+    assert json_path(document, "$..c") == ["x"]
+    assert json_path(document, "$.a.nothing[*]") == []
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [("a.b", "the path 'a.b' must start with '$' (JSONPath)"), ("$.a[", "the path '$.a[' is not a JSONPath: ")],
+)
+def test_json_path_refuses_what_is_not_a_json_path(path, message):
+    with pytest.raises(InputError) as refused:
+        json_path({"a": 1}, path)
+    assert str(refused.value).startswith(message)
 
 
 @pytest.mark.parametrize(("text", "message"), [("{", "is not valid JSON"), ("[1]", "must be a JSON object, got list")])

@@ -17,6 +17,9 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from jsonpath_ng.exceptions import JSONPathError
+from jsonpath_ng.ext import parse
+
 SCHEDULER_ATTRIBUTES = (
     "aws.scheduler.schedule-arn",
     "aws.scheduler.scheduled-time",
@@ -62,24 +65,27 @@ class InputError(ValueError):
     pass
 
 
+# A path that can match more than one value: a wildcard, a deep scan, a filter, a slice or a union.
+_INDEFINITE_PATH = re.compile(r"\*|\.\.|\?\(|\[[^\]]*[:,][^\]]*\]")
+
+
 def json_path(document: Any, path: str) -> Any:
-    """The dot-notation JSONPath subset EventBridge accepts (``$``, ``$.a.b``, ``$.a[0]``)."""
-    if path == "$":
-        return document
-    if not path.startswith("$."):
-        raise InputError(f"InputPath {path!r} must start with '$.' (dot notation)")
-    current = document
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path[2:]):
-        if part.startswith("["):
-            index = int(part[1:-1])
-            if not isinstance(current, list) or index >= len(current):
-                return None
-            current = current[index]
-        else:
-            if not isinstance(current, Mapping) or part not in current:
-                return None
-            current = current[part]
-    return current
+    """The value at a JSONPath of ``document`` (``None`` when nothing is there).
+
+    EventBridge reads InputPath and InputPathsMap as JSONPath: dot notation, bracket notation
+    (InputPath), array indices and wildcards. AWS does not say what a path that matches several
+    values sends; here it is the list of them, as JSONPath's result set (a path without a
+    wildcard gives the one value itself).
+    """
+    if not path.startswith("$"):
+        raise InputError(f"the path {path!r} must start with '$' (JSONPath)")
+    try:
+        found = [match.value for match in parse(path).find(document)]
+    except JSONPathError as error:
+        raise InputError(f"the path {path!r} is not a JSONPath: {error}") from error
+    if _INDEFINITE_PATH.search(path):
+        return found
+    return found[0] if found else None
 
 
 def render_input_transformer(

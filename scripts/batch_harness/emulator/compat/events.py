@@ -174,7 +174,7 @@ def patch_put_events_delivery() -> None:
                 continue
             try:
                 payload = target_payload(self, target, event, ingestion) if transform_input else json.dumps(event)
-            except InputError as error:  # AWS refuses such a path at PutTargets; moto stores it
+            except InputError as error:  # AWS refuses a malformed path at PutTargets; moto stores it
                 _record(self, target, event, "failed", reason=str(error))
                 continue
             try:

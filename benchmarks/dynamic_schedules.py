@@ -157,7 +157,7 @@ def terraform_run(n: int) -> dict[str, Any]:
         root = Path(tmp)
         terraform_config(n, root)
         account.write_provider_override(root)
-        runner = TerraformRunner(root, env=account.full_env())
+        runner = TerraformRunner(root, env=account.full_env(), scratch=True)
         runner.init()
         started = time.perf_counter()
         runner.plan()

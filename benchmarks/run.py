@@ -79,7 +79,7 @@ def discard_vs_destroy(example: str) -> dict[str, list[float]]:
         with tempfile.TemporaryDirectory() as tmp, LocalAccount.start() as account:
             root = copy_config(REPO / "examples" / example, tmp)
             account.write_provider_override(root)
-            runner = TerraformRunner(root, env=account.full_env())
+            runner = TerraformRunner(root, env=account.full_env(), scratch=True)
             runner.apply()
             if name == "terraform destroy":
                 samples[name].append(timed(runner.destroy))

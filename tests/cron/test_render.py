@@ -73,7 +73,7 @@ def test_terraform_reads_back_the_same_values(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text('variable "jobs" {\n  type = any\n}\n\noutput "jobs" {\n  value = var.jobs\n}\n')
     (tmp_path / "jobs.tfvars").write_text(render_hcl(result))
     (tmp_path / "jobs.tfvars.json").write_text(render_json(result))
-    runner = TerraformRunner(tmp_path)
+    runner = TerraformRunner(tmp_path, scratch=True)
     expected = json.loads(json.dumps(jobs_value(result)))
     assert runner.plan(var_files=[tmp_path / "jobs.tfvars"]).outputs["jobs"] == expected
     assert runner.plan(var_files=[tmp_path / "jobs.tfvars.json"]).outputs["jobs"] == expected

@@ -106,7 +106,7 @@ def test_imported_crontab_plans_and_runs_like_the_crontab(
     source = os.path.relpath(repo_root, root)  # "../.."-style: a local module, not copied
     (root / "main.tf").write_text(ROOT_CONFIG.format(source=source, name=MODULE_NAME))
     (root / "jobs.auto.tfvars").write_text(render_hcl(result))
-    runner = TerraformRunner(root, offline_provider=True)
+    runner = TerraformRunner(root, offline_provider=True, scratch=True)
     with plugin_cache_lock():  # fills the cache if empty, so the CLI's later init only reads it
         runner.init()
     try:

@@ -132,7 +132,7 @@ def _upgrade_plan(work: Path) -> PlanResult:
     previous_module(root / "module")
     with LocalAccount.start() as account:
         account.write_provider_override(root)
-        runner = TerraformRunner(root, env=account.env())
+        runner = TerraformRunner(root, env=account.env(), scratch=True)
         runner.apply_with_retry()
         shutil.rmtree(root / "module")
         current_module(root / "module")

@@ -68,7 +68,7 @@ def test_environment_alone_sends_every_call_to_the_account(account: LocalAccount
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9")  # nothing listens there
         patch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
-        runner = TerraformRunner(tmp_path, env={**account.env(), **plugin_cache_env()})
+        runner = TerraformRunner(tmp_path, env={**account.env(), **plugin_cache_env()}, scratch=True)
     with plugin_cache_lock():
         runner.init()
     runner.apply()

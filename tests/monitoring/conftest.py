@@ -20,7 +20,7 @@ STANDALONE = HERE / "fixtures" / "standalone"
 
 def offline_runner(src: Path, workdir: Path) -> TerraformRunner:
     """An initialised copy of ``src`` that plans with fake credentials and no endpoint."""
-    runner = TerraformRunner(copy_config(src, workdir), env=plugin_cache_env(), offline_provider=True)
+    runner = TerraformRunner(copy_config(src, workdir), env=plugin_cache_env(), offline_provider=True, scratch=True)
     with init_lock():
         runner.init()
     return runner

@@ -51,7 +51,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = copy_config(E2E, tmp_path_factory.mktemp("monitoring-e2e"))
     with LocalAccount.start() as account:
         account.write_provider_override(workdir)
-        runner = TerraformRunner(workdir, env={**account.env(), **plugin_cache_env()})
+        runner = TerraformRunner(workdir, env={**account.env(), **plugin_cache_env()}, scratch=True)
         with init_lock():
             runner.init()
         started = time.monotonic()

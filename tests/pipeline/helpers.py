@@ -21,7 +21,9 @@ def runner_for(
 ) -> TerraformRunner:
     """A copy of ``src`` (with the local modules it uses), initialised."""
     root = copy_config(src, dest_root)
-    runner = TerraformRunner(root, env={**plugin_cache_env(), **(env or {})}, offline_provider=offline_provider)
+    runner = TerraformRunner(
+        root, env={**plugin_cache_env(), **(env or {})}, offline_provider=offline_provider, scratch=True
+    )
     with plugin_cache_lock():
         runner.init()
     return runner

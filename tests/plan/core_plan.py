@@ -22,7 +22,7 @@ KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/11111111-2222-3333-4444-555555555
 def offline_runner(src: Path, dest_root: Path) -> TerraformRunner:
     """A copy of ``src`` (with its local modules), initialised, planning with fake credentials."""
     root = copy_config(src, dest_root)
-    runner = TerraformRunner(root, env=plugin_cache_env(), offline_provider=True)
+    runner = TerraformRunner(root, env=plugin_cache_env(), offline_provider=True, scratch=True)
     with init_lock():
         runner.init()
     return runner

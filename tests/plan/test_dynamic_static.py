@@ -27,7 +27,7 @@ def test_fmt_check() -> None:
 
 @pytest.mark.parametrize("directory", DIRECTORIES)
 def test_validate(directory: str, tmp_path: Path) -> None:
-    runner = TerraformRunner(copy_config(REPO_ROOT / directory, tmp_path), env=plugin_cache_env())
+    runner = TerraformRunner(copy_config(REPO_ROOT / directory, tmp_path), env=plugin_cache_env(), scratch=True)
     with init_lock():
         runner.init()
     runner.validate()

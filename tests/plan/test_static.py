@@ -72,7 +72,7 @@ def test_fmt_check(directory, fmt_everything):
 
 @pytest.mark.parametrize("directory", DIRECTORIES)
 def test_validate(directory, tmp_path: Path):
-    runner = TerraformRunner(copy_config(REPO_ROOT / directory, tmp_path), env=plugin_cache_env())
+    runner = TerraformRunner(copy_config(REPO_ROOT / directory, tmp_path), env=plugin_cache_env(), scratch=True)
     with init_lock():
         runner.init()
     runner.validate()

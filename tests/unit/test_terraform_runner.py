@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,73 @@ def test_init_uses_a_cached_provider_without_reinstalling_it(tmp_path, monkeypat
         entries.append(entry.lstat())
     assert (entries[1].st_ino, entries[1].st_ctime_ns) == (entries[0].st_ino, entries[0].st_ctime_ns)
     assert (tmp_path / "second/.terraform.lock.hcl").is_file()
+
+
+LOCK_WITH_CHECKSUMS = """\
+# This file is maintained automatically by "terraform init".
+
+provider "registry.terraform.io/hashicorp/aws" {
+  version     = "5.100.0"
+  constraints = ">= 5.60.0"
+  hashes = [
+    "h1:edXOJWE4ORX8Fm+dpVpICzMZJat4AX0VRCAy/xkcOc0=",
+    "zh:0b1655e39639d60f2de2860a5df8642f9556ba0ca04529c1b861fde4935cb0df",
+  ]
+}
+
+provider "registry.terraform.io/hashicorp/random" {
+  version = "3.6.0"
+  hashes = [
+    "h1:R5Ucn26riKIEijcsiOMBR3uOAjuOMfI1x7XvH4P6B1w=",
+  ]
+}
+"""
+
+
+def test_dropping_lock_checksums_keeps_every_locked_version(tmp_path):
+    lock = tmp_path / tfmod.LOCK_FILE
+    lock.write_text(LOCK_WITH_CHECKSUMS)
+    tfmod.drop_lock_checksums(lock)
+    assert lock.read_text() == (
+        '# This file is maintained automatically by "terraform init".\n\n'
+        'provider "registry.terraform.io/hashicorp/aws" {\n'
+        '  version     = "5.100.0"\n  constraints = ">= 5.60.0"\n}\n\n'
+        'provider "registry.terraform.io/hashicorp/random" {\n  version = "3.6.0"\n}\n'
+    )
+    tfmod.drop_lock_checksums(tmp_path / "absent" / tfmod.LOCK_FILE)  # no lock file: nothing to do
+
+
+@pytest.mark.plan
+@pytest.mark.xdist_group("unit-terraform-runner")
+def test_a_scratch_copy_does_not_check_the_provider_package_on_every_command(tmp_path):
+    """Terraform compares the installed provider package with the lock file's checksums before
+    every command. A package changed after ``init`` proves it: a plan refuses it, except in a
+    scratch copy, whose lock file keeps the version and no checksums."""
+    if tfmod.find_provider_mirror() is None:
+        pytest.skip("needs the local provider mirror (installing from the registry is not offline)")
+    outcomes = {}
+    for scratch in (False, True):
+        workdir = tmp_path / f"scratch-{scratch}"
+        workdir.mkdir()
+        (workdir / "main.tf").write_text(PROVIDER_BLOCK)
+        runner = initialised(workdir, offline_provider=True, scratch=scratch)
+        lock = (workdir / tfmod.LOCK_FILE).read_text()
+        assert re.search(r'version\s+= "5\.100\.0"', lock)
+        assert ("h1:" in lock) is not scratch
+        # The workdir's link to the cached package becomes a folder: the same files, and one more.
+        [package] = (workdir / ".terraform/providers").glob("*/*/*/*/*")
+        cached = package.resolve()
+        package.unlink()
+        package.mkdir()
+        for item in cached.iterdir():
+            (package / item.name).symlink_to(item)
+        (package / "added-after-init.txt").write_text("not part of the package init installed\n")
+        try:
+            outcomes[scratch] = runner.plan_is_empty()
+        except TerraformError as error:
+            outcomes[scratch] = error.stderr
+    assert "does not match any of the checksums recorded in the dependency lock file" in str(outcomes[False])
+    assert outcomes[True] == []
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from batch_harness.terraform.runner import TerraformRunner, copy_config, plugin_
 @pytest.fixture(scope="session")
 def root_module_runner(tmp_path_factory: pytest.TempPathFactory) -> TerraformRunner:
     root = copy_config(REPO_ROOT, tmp_path_factory.mktemp("root-module"))
-    runner = TerraformRunner(root, env=plugin_cache_env(), offline_provider=True)
+    runner = TerraformRunner(root, env=plugin_cache_env(), offline_provider=True, scratch=True)
     with plugin_cache_lock():
         runner.init()
     return runner

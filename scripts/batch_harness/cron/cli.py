@@ -142,7 +142,7 @@ def _plan_specs(args: argparse.Namespace) -> list[ScheduleSpec]:
     with tempfile.TemporaryDirectory(prefix="batch-harness-schedules-") as tmp:
         # Plan a copy: the offline provider override must not land in the user's directory.
         root = copy_config(args.dir, tmp) if not args.online else Path(args.dir)
-        runner = TerraformRunner(root, offline_provider=not args.online)
+        runner = TerraformRunner(root, offline_provider=not args.online, scratch=not args.online)
         plan = runner.plan(var_files=[Path(f).resolve() for f in args.var_file])
     return specs_from_plan(plan.planned_resources)
 

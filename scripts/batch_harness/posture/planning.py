@@ -168,7 +168,9 @@ def plan_directory(
     var_files: Sequence[Path] = (),
 ) -> PlanOutcome:
     """Init and plan one copied root; resolve unknown attributes the checks need."""
-    runner = TerraformRunner(copy_root, env={**offline_account_env(), **offline_provider_env(sfn_endpoint)})
+    runner = TerraformRunner(
+        copy_root, env={**offline_account_env(), **offline_provider_env(sfn_endpoint)}, scratch=True
+    )
     runner.write_override(OFFLINE_PROVIDER_OVERRIDE)
     artifacts.mkdir(parents=True, exist_ok=True)
     clock = _Clock()

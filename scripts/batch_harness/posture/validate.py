@@ -21,7 +21,7 @@ def validate(directory: Path, scratch: Path) -> str | None:
     """None when valid, else the diagnostics."""
     copy = copy_config(directory, scratch)
     try:
-        TerraformRunner(copy).validate()
+        TerraformRunner(copy, scratch=True).validate()
     except TerraformError as error:
         return "\n".join(error.diagnostics)
     return None

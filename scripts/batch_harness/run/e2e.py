@@ -240,7 +240,9 @@ class Run:
                 name = run_name(workdir, self.run_id, self.options.var_files)
                 if name and "name" not in self.variables:
                     self.variables["name"] = name
-            self.runner = TerraformRunner(workdir, env=self.account.env(), timeout=self.options.terraform_timeout)
+            self.runner = TerraformRunner(
+                workdir, env=self.account.env(), timeout=self.options.terraform_timeout, scratch=True
+            )
             self.runner.init()
             record.detail = str(workdir)
 
@@ -618,7 +620,9 @@ def _attach(options: RunOptions, console: Console | None) -> tuple[Run, Session]
         keys = json.loads(Path(session.baseline).read_text())
         run.baseline = Inventory([Resource(kind, rid) for kind, rid in keys])
     run.workspace = Workspace(run.root / "session")
-    run.runner = TerraformRunner(Path(session.workdir), env=run.account.env(), timeout=options.terraform_timeout)
+    run.runner = TerraformRunner(
+        Path(session.workdir), env=run.account.env(), timeout=options.terraform_timeout, scratch=True
+    )
     run.apply_started = session.applied
     return run, session
 

@@ -38,6 +38,8 @@ MIRROR_CANDIDATES = (
 # Top-level folders that never hold installed software (pseudo filesystems, scratch space).
 _NOT_INSTALL_ROOTS = {"proc", "sys", "dev", "run", "tmp"}
 OVERRIDE_FILE = "zz_batch_harness_override.tf"
+LOCK_FILE = ".terraform.lock.hcl"
+_LOCK_HASHES = re.compile(r"^\s*hashes\s*=\s*\[[^\]]*\]\n", re.MULTILINE)
 # Go's collector at its default (GOGC=100) spends about a quarter of a plan's CPU on the AWS
 # provider's multi-megabyte schema; at 400 a plan of examples/minimal takes ~7.7 CPU-s instead of
 # ~10.2, for ~160 MB more per command (docs/harness.md, "Terraform drivers", has the measurements,
@@ -341,6 +343,20 @@ def plugin_cache_env() -> dict[str, str]:
     return {"TF_PLUGIN_CACHE_DIR": str(PLUGIN_CACHE), "TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE": "1"}
 
 
+def drop_lock_checksums(lock_file: Path) -> None:
+    """Remove the provider checksums from a lock file that ``init`` has just written.
+
+    Every later command (plan, show, apply, validate, destroy) hashes the whole installed
+    provider package to compare it with the lock file's checksums: for the AWS provider, 700 MB
+    and about 0.5 CPU-s a command. In a scratch copy that comparison proves nothing: ``init``
+    computed the checksum from that same package seconds before. Terraform checks "the checksums
+    recorded in the lock file, if any", so an entry without checksums skips it; the version stays
+    locked. Never for a user's own directory, whose lock file is committed.
+    """
+    if lock_file.is_file():
+        lock_file.write_text(_LOCK_HASHES.sub("", lock_file.read_text()))
+
+
 @contextlib.contextmanager
 def plugin_cache_lock() -> Iterator[None]:
     """Terraform's plugin cache is not safe for concurrent first use: one init at a time (POSIX)."""
@@ -371,10 +387,14 @@ class TerraformRunner:
         offline_provider: bool = False,
         binary: str = "terraform",
         timeout: float | None = None,
+        scratch: bool = False,
     ) -> None:
+        """``scratch``: ``workdir`` is a copy the harness made (``copy_config``) and throws away,
+        so the lock file ``init`` writes there is never committed (see ``init``)."""
         self.workdir = Path(workdir).resolve()
         self.binary = binary
         self.timeout = timeout
+        self.scratch = scratch
         env = dict(env or {})
         if offline_provider:
             # A plan that knows a state machine definition has the provider validate it.
@@ -423,6 +443,8 @@ class TerraformRunner:
             return
         args = ["-input=false", "-no-color"] + (["-upgrade"] if upgrade else [])
         self._run("init", *args)
+        if self.scratch:
+            drop_lock_checksums(self.workdir / LOCK_FILE)
         self._initialised = True
 
     def validate(self) -> None:

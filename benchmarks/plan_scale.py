@@ -20,12 +20,12 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from batch_harness.terraform.addresses import resource_type
-from batch_harness.terraform.runner import TerraformRunner, plugin_cache_env
+from batch_harness.terraform.runner import TerraformError, TerraformRunner, plugin_cache_env
 
 REPO = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"
@@ -497,6 +497,8 @@ class PlanTiming:
     resources: int
     # Planned values by address (for the fairness check; not shown in the tables).
     values: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
+    # Why the plan did not finish (then the times are what it used until then: lower bounds).
+    failure: str | None = None
 
     @property
     def per_resource_ms(self) -> float:
@@ -518,19 +520,42 @@ def time_plan(root: Path, env: dict[str, str]) -> PlanTiming:
     runner = TerraformRunner(root, env=env, offline_provider=True, scratch=True)
     runner.init()
     started, cpu_started = time.perf_counter(), children_cpu_seconds()
-    plan = runner.plan()
+    try:
+        plan = runner.plan()
+    except TerraformError as error:
+        # Killed (by the kernel's out-of-memory killer: signal 9) or failed: what it cost so far.
+        seconds, cpu_seconds = time.perf_counter() - started, children_cpu_seconds() - cpu_started
+        why = f"terraform {error.command} exited {error.returncode}" + (" (killed)" if error.returncode < 0 else "")
+        return PlanTiming(seconds, cpu_seconds, 0, failure=why)
     seconds, cpu_seconds = time.perf_counter() - started, children_cpu_seconds() - cpu_started
     values = {address: change.get("after") or {} for address, change in plan.resource_changes.items()}
     return PlanTiming(seconds, cpu_seconds, len(plan.planned_resources), values)
 
 
 def compare(n: int, env: dict[str, str], module: Path = REPO) -> dict[str, PlanTiming]:
-    """Plan both configs for N jobs in one run, module first."""
+    """Plan both configs for N jobs in one run, module first. A flat plan that does not finish
+    counts the module's resources (it declares the same ones) over what it used until then."""
     with tempfile.TemporaryDirectory(prefix=f"plan-scale-{n}-") as tmp:
-        return {
-            "module": time_plan(write_config(Path(tmp) / "module", n, flat=False, module=module), env),
-            "flat": time_plan(write_config(Path(tmp) / "flat", n, flat=True), env),
-        }
+        module_timing = time_plan(write_config(Path(tmp) / "module", n, flat=False, module=module), env)
+        flat = time_plan(write_config(Path(tmp) / "flat", n, flat=True), env)
+        if flat.failure:
+            flat = replace(flat, resources=module_timing.resources)
+        return {"module": module_timing, "flat": flat}
+
+
+def describe(n: int, name: str, timing: PlanTiming, flat: PlanTiming) -> str:
+    """One line of results. A plan that did not finish used "at least" its times, so the ratios
+    of the module to it are "at most"."""
+    spent = "at least " if timing.failure else ""
+    ratio = "at most " if flat.failure and timing is not flat else ""
+    line = (
+        f"{n} jobs, {name}: {timing.resources} resources, plan {spent}{timing.seconds:.1f} s"
+        f" ({spent}{timing.per_resource_ms:.1f} ms per resource,"
+        f" {ratio}{timing.per_resource_ms / flat.per_resource_ms:.2f}x),"
+        f" CPU {spent}{timing.cpu_seconds:.1f} s ({spent}{timing.cpu_per_resource_ms:.1f} ms per resource,"
+        f" {ratio}{timing.cpu_per_resource_ms / flat.cpu_per_resource_ms:.2f}x)"
+    )
+    return line + (f"; did not finish: {timing.failure}" if timing.failure else "")
 
 
 JOB_KEY = re.compile(r"j\d{4}")
@@ -571,16 +596,9 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for n in args.jobs:
         timings = compare(n, env)
-        flat = timings["flat"]
-        for name, t in timings.items():
-            print(
-                f"{n} jobs, {name}: {t.resources} resources, plan {t.seconds:.1f} s"
-                f" ({t.per_resource_ms:.1f} ms per resource, {t.per_resource_ms / flat.per_resource_ms:.2f}x),"
-                f" CPU {t.cpu_seconds:.1f} s ({t.cpu_per_resource_ms:.1f} ms per resource,"
-                f" {t.cpu_per_resource_ms / flat.cpu_per_resource_ms:.2f}x)",
-                flush=True,
-            )
-        problems = unfair(timings) if args.check else []
+        for name, timing in timings.items():
+            print(describe(n, name, timing, timings["flat"]), flush=True)
+        problems = unfair(timings) if args.check and not timings["flat"].failure else []
         for problem in problems[:20]:
             print(f"  not a fair comparison: {problem}", file=sys.stderr)
         failed = failed or bool(problems)

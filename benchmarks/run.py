@@ -1,7 +1,8 @@
 """Side-by-side benchmarks; ratios are measured in one run, alternating the contenders.
 
     .venv/bin/python benchmarks/run.py                  # permission checks; plan of 100 jobs vs flat (a minute)
-    .venv/bin/python benchmarks/run.py --plan-jobs 1000 # plan time at 1,000 scheduled jobs (several minutes)
+    .venv/bin/python benchmarks/run.py --plan-jobs 1000 # 1,000 jobs: ~5 min, then ~20 min until the flat
+                                                        # config's plan is killed for memory (24 GB)
     .venv/bin/python benchmarks/run.py --full           # + discarding an account vs terraform destroy (minutes)
     .venv/bin/python benchmarks/run.py --containers     # + e2e of examples/complete: container vs simulated runner
 
@@ -179,7 +180,7 @@ def main() -> None:
             for name, timing in timings.items():
                 plan_table.add_row(
                     str(n),
-                    name,
+                    f"{name} (did not finish: {timing.failure}; times so far)" if timing.failure else name,
                     str(timing.resources),
                     f"{timing.seconds:.1f} s",
                     f"{timing.per_resource_ms:.1f} ms",

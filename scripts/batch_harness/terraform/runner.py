@@ -390,7 +390,7 @@ class TerraformRunner:
         scratch: bool = False,
     ) -> None:
         """``scratch``: ``workdir`` is a copy the harness made (``copy_config``) and throws away,
-        so the lock file ``init`` writes there is never committed (see ``init``)."""
+        so the lock file ``init`` writes there is never committed (see ``drop_lock_checksums``)."""
         self.workdir = Path(workdir).resolve()
         self.binary = binary
         self.timeout = timeout

@@ -33,11 +33,17 @@ class GoFunctions:
 
     def __init__(self, binary: Path) -> None:
         data = binary.read_bytes()
+        if not data.startswith(b"\x7fELF"):
+            raise ValueError(f"{binary}: not an ELF binary (a version manager's shim?): pass --binary")
         offset, self.load_bias = pclntab_offset(binary)
         (magic,) = struct.unpack_from("<I", data, offset)
         if magic not in PCLNTAB_MAGICS:
             raise ValueError(f"{binary}: not a Go 1.18+ function table (magic {magic:#x})")
         nfunc, _nfiles, text, names, _cu, _files, _pc, functab = struct.unpack_from("<8Q", data, offset + 8)
+        if text == 0:
+            raise ValueError(f"{binary}: a position-independent build (its addresses are known only when loaded)")
+        (end,) = struct.unpack_from("<I", data, offset + functab + 8 * nfunc)
+        self.end = text + end  # the function table closes with the end of the last function
         self.entries: list[int] = []
         self.names: list[str] = []
         for i in range(nfunc):
@@ -49,12 +55,13 @@ class GoFunctions:
 
     def name(self, address: int) -> str:
         i = bisect.bisect_right(self.entries, address) - 1
-        return self.names[i] if i >= 0 else "?"
+        return self.names[i] if i >= 0 and address < self.end else "?"
 
 
 def pclntab_offset(binary: Path) -> tuple[int, int]:
-    """File offset of `.gopclntab`, and what perf's printed addresses lack (the load address of
-    the first segment: perf prints a stripped binary's addresses relative to it)."""
+    """File offset of `.gopclntab`, and what perf's printed addresses lack: the load address of
+    the first segment (perf 6 prints a stripped binary's addresses relative to it; an older perf
+    prints them whole: then pass --bias 0)."""
     sections = subprocess.run(["readelf", "-SW", str(binary)], capture_output=True, text=True, check=True).stdout
     segments = subprocess.run(["readelf", "-lW", str(binary)], capture_output=True, text=True, check=True).stdout
     offset = next(int(line.split()[-7], 16) for line in sections.splitlines() if ".gopclntab" in line)
@@ -88,14 +95,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--binary", type=Path, default=Path(shutil.which("terraform") or "terraform"))
     parser.add_argument("--callers", metavar="NAME", help="call chains into the first function matching NAME")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--bias", type=lambda v: int(v, 0), help="add this to perf's addresses (default: the load address)"
+    )
     args = parser.parse_args(argv)
-    functions = GoFunctions(args.binary)
+    try:
+        functions = GoFunctions(args.binary)
+    except ValueError as error:
+        parser.error(str(error))
+    bias = functions.load_bias if args.bias is None else args.bias
     kernel = 0xFFFF000000000000
     shares: Counter[str] = Counter()
     total = 0
     for stack in stacks(sys.stdin):
         total += 1
-        names = [functions.name(a + functions.load_bias) if a < kernel else "[kernel]" for a in stack]
+        names = [functions.name(a + bias) if a < kernel else "[kernel]" for a in stack]
         if args.callers:
             hit = next((i for i, n in enumerate(names) if args.callers in n), None)
             if hit is not None:

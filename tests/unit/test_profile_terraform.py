@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import shutil
 from pathlib import Path
 
@@ -34,10 +35,15 @@ def test_stacks_are_read_per_sample_for_the_terraform_process_only():
     ]
 
 
-def test_function_names_come_from_the_go_function_table_of_a_stripped_binary():
+def is_elf(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(4) == b"\x7fELF"
+
+
+def test_function_names_come_from_the_go_function_table_of_a_stripped_binary(monkeypatch, capsys):
     binary = shutil.which("terraform")
-    if binary is None:
-        pytest.skip("terraform is not installed")
+    if binary is None or not is_elf(Path(binary)):
+        pytest.skip("no terraform binary on PATH (not installed, or a version manager's shim)")
     functions = profile.GoFunctions(Path(binary))
     assert functions.entries == sorted(functions.entries)
     main = functions.entries[functions.names.index("main.main")]
@@ -45,3 +51,19 @@ def test_function_names_come_from_the_go_function_table_of_a_stripped_binary():
     assert functions.name(main) == functions.name(main + 1) == "main.main"
     assert functions.name(main - 1) != "main.main"
     assert "github.com/hashicorp/terraform/internal/terraform.(*Context).Plan" in functions.names
+    assert functions.name(functions.end) == "?"  # past the last function (the vdso, say)
+
+    # perf 6 prints a stripped binary's addresses relative to its first loaded segment.
+    perf_output = f"terraform\n\t{main - functions.load_bias + 8:x} [unknown]\n\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(perf_output))
+    assert profile.main(["--binary", binary]) == 0
+    assert "100.0%  main.main" in capsys.readouterr().out
+
+
+def test_a_script_in_place_of_the_binary_is_refused_with_a_clear_message(tmp_path, capsys):
+    shim = tmp_path / "terraform"
+    shim.write_text('#!/bin/sh\nexec /opt/terraform "$@"\n')
+    with pytest.raises(SystemExit) as exit_info:
+        profile.main(["--binary", str(shim)])
+    assert exit_info.value.code == 2
+    assert f"{shim}: not an ELF binary (a version manager's shim?): pass --binary" in capsys.readouterr().err

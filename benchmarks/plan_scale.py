@@ -554,11 +554,16 @@ def compare(n: int, env: dict[str, str], module: Path = REPO) -> dict[str, PlanT
         return {"module": module_timing, "flat": flat}
 
 
+def ratio_bound(timing: PlanTiming, flat: PlanTiming) -> str:
+    """The prefix of a ratio to the flat plan: "at most " where that plan did not finish (its
+    times are lower bounds, so another plan's ratios to it are upper bounds)."""
+    return "at most " if flat.failure and timing is not flat else ""
+
+
 def describe(n: int, name: str, timing: PlanTiming, flat: PlanTiming) -> str:
-    """One line of results. A plan that did not finish used "at least" its times, so the ratios
-    of the module to it are "at most"."""
+    """One line of results. A plan that did not finish used "at least" its times."""
     spent = "at least " if timing.failure else ""
-    ratio = "at most " if flat.failure and timing is not flat else ""
+    ratio = ratio_bound(timing, flat)
     line = (
         f"{n} jobs, {name}: {timing.resources} resources, plan {spent}{timing.seconds:.1f} s"
         f" ({spent}{timing.per_resource_ms:.1f} ms per resource,"
@@ -622,10 +627,13 @@ def main(argv: list[str] | None = None) -> int:
         timings = compare(n, env)
         for name, timing in timings.items():
             print(describe(n, name, timing, timings["flat"]), flush=True)
-        if args.check and timings["flat"].failure:
+        if not args.check:
+            continue
+        if timings["flat"].failure:
             print("  --check skipped: the flat plan did not finish", file=sys.stderr)
             failed = True
-        problems = unfair(timings) if args.check and not timings["flat"].failure else []
+            continue
+        problems = unfair(timings)
         for problem in problems[:20]:
             print(f"  not a fair comparison: {problem}", file=sys.stderr)
         failed = failed or bool(problems)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 # Magic numbers of the function table layout used since Go 1.18 (1.18-1.19, and 1.20 on).
 PCLNTAB_MAGICS = (0xFFFFFFF0, 0xFFFFFFF1)
+ELF_MAGIC = b"\x7fELF"
 
 
 class GoFunctions:
@@ -33,7 +34,7 @@ class GoFunctions:
 
     def __init__(self, binary: Path) -> None:
         data = binary.read_bytes()
-        if not data.startswith(b"\x7fELF"):
+        if not data.startswith(ELF_MAGIC):
             raise ValueError(f"{binary}: not an ELF binary (a version manager's shim?): pass --binary")
         offset, self.load_bias = pclntab_offset(binary)
         (magic,) = struct.unpack_from("<I", data, offset)

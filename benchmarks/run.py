@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from plan_scale import compare as compare_plans
+from plan_scale import ratio_bound
 from rich.console import Console
 from rich.table import Table
 
@@ -177,8 +178,7 @@ def main() -> None:
         for n, timings in plans:
             flat, flat_cpu = timings["flat"].per_resource_ms, timings["flat"].cpu_per_resource_ms
             for name, timing in timings.items():
-                # Against a flat plan that did not finish (times so far) the module's ratio is a bound.
-                bound = "at most " if timings["flat"].failure and name != "flat" else ""
+                bound = ratio_bound(timing, timings["flat"])
                 plan_table.add_row(
                     str(n),
                     f"{name} (did not finish: {timing.failure}; times so far)" if timing.failure else name,

@@ -37,7 +37,7 @@ def test_stacks_are_read_per_sample_for_the_terraform_process_only():
 
 def is_elf(path: Path) -> bool:
     with path.open("rb") as file:
-        return file.read(4) == b"\x7fELF"
+        return file.read(len(profile.ELF_MAGIC)) == profile.ELF_MAGIC
 
 
 def test_function_names_come_from_the_go_function_table_of_a_stripped_binary(monkeypatch, capsys):

@@ -9,12 +9,16 @@ from pathlib import Path
 import pytest
 
 import durations
+from batch_harness.emulator import factory
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # The tests' local accounts simulate jobs unless a test asks for containers (tests/containers
 # and the examples' e2e build the images they run); a machine's engine changes nothing else.
 os.environ.setdefault("BATCH_HARNESS_JOB_RUNNER", "simulated")
+# Workers start dozens of accounts side by side: each is forked from one warm factory per worker
+# (tests/emulator/test_factory.py covers it; the CLI tests' own processes start them directly).
+factory.enable()
 
 
 @pytest.fixture(scope="session")

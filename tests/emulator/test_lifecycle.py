@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from batch_harness.emulator import EmulatorError, LocalAccount
+from batch_harness.emulator import EmulatorError, LocalAccount, factory
 
 # Most tests here start their own account inline, not through a fixture.
 pytestmark = pytest.mark.emulator
@@ -44,6 +44,15 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def _reaped_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while Path(f"/proc/{pid}").exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def _gone_within(pid: int, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while _alive(pid):
@@ -53,11 +62,24 @@ def _gone_within(pid: int, seconds: float) -> bool:
     return True
 
 
-def test_start_answers_then_stop_frees_everything() -> None:
+@pytest.fixture(params=["direct", "forked"])
+def start_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each lifecycle test for both ways a server starts: its own interpreter, or forked by the
+    account factory (the suite's default)."""
+    monkeypatch.setattr(factory, "_enabled", request.param == "forked")
+    return str(request.param)
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_start_answers_then_stop_frees_everything(start_path: str) -> None:
     account = LocalAccount.start(prewarm=False, batch_fail_after=0)
     pid, port = account.pid, account.port
     try:
         assert account.running
+        assert (_parent(pid) == os.getpid()) == (start_path == "direct")
         health = account.health()
         assert health["status"] == "ready" and health["pid"] == pid and health["port"] == port
         assert health["batch_docker"] is False  # the tests simulate jobs unless they ask for containers
@@ -71,12 +93,13 @@ def test_start_answers_then_stop_frees_everything() -> None:
         account.stop()
     assert not account.running
     assert not _alive(pid)
+    assert _reaped_within(pid, 5)  # by its parent: not left a zombie
     assert _port_free(port)
     assert not account.log_path.exists()  # the temporary folder went with it
     account.stop()  # a second stop is harmless
 
 
-def test_stop_escalates_to_sigkill_when_sigterm_is_not_enough() -> None:
+def test_stop_escalates_to_sigkill_when_sigterm_is_not_enough(start_path: str) -> None:
     account = LocalAccount.start(prewarm=False)
     os.kill(account.pid, signal.SIGSTOP)  # a stopped process cannot act on SIGTERM: only SIGKILL ends it
     account.stop(grace=1.0)
@@ -86,7 +109,8 @@ def test_stop_escalates_to_sigkill_when_sigterm_is_not_enough() -> None:
 CHILD = textwrap.dedent(
     """
     import sys, time
-    from batch_harness.emulator import LocalAccount
+    from batch_harness.emulator import LocalAccount, factory
+    factory.enable(sys.argv[2] == "forked")
     account = LocalAccount.start(prewarm=False)
     print(account.pid, account.port, account.log_path.parent, flush=True)
     if sys.argv[1] == "linger":
@@ -95,33 +119,35 @@ CHILD = textwrap.dedent(
 )
 
 
-def _child(mode: str) -> tuple[subprocess.Popen[str], int, int, Path]:
+def _child(mode: str, start_path: str) -> tuple[subprocess.Popen[str], int, int, Path]:
     process = subprocess.Popen(
-        [sys.executable, "-c", CHILD, mode], stdout=subprocess.PIPE, text=True, start_new_session=True
+        [sys.executable, "-c", CHILD, mode, start_path], stdout=subprocess.PIPE, text=True, start_new_session=True
     )
     assert process.stdout is not None
     pid, port, workdir = process.stdout.readline().split()
     return process, int(pid), int(port), Path(workdir)
 
 
-def test_atexit_stops_the_server_when_the_owner_exits_without_stop() -> None:
-    process, pid, port, workdir = _child("exit")
+def test_atexit_stops_the_server_when_the_owner_exits_without_stop(start_path: str) -> None:
+    process, pid, port, workdir = _child("exit", start_path)
     assert process.wait(timeout=60) == 0
     assert _gone_within(pid, 5)
     assert _port_free(port)
     assert not workdir.exists()
 
 
-def test_server_exits_when_its_owner_is_killed() -> None:
-    process, pid, _, workdir = _child("linger")
+def test_server_exits_when_its_owner_is_killed(start_path: str) -> None:
+    process, pid, _, workdir = _child("linger", start_path)
     assert workdir.is_dir()
+    server_parent = _parent(pid)  # the owner, or the owner's factory
     os.killpg(process.pid, signal.SIGKILL)  # no atexit can run: the server's parent watch must act
     process.wait(timeout=10)
     assert _gone_within(pid, 10)
     assert not workdir.exists(), "the server must remove its killed owner's scratch folder"
+    assert _gone_within(server_parent, 5)  # a factory, too, leaves with its owner
 
 
-def test_start_failure_raises_with_the_server_log() -> None:
+def test_start_failure_raises_with_the_server_log(start_path: str) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

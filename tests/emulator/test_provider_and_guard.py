@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from batch_harness.emulator import OVERRIDE_FILE, PLAIN_FILE, LocalAccount, compat
+from batch_harness.emulator import OVERRIDE_FILE, PLAIN_FILE, LocalAccount, compat, server
 from batch_harness.emulator.provider import ENDPOINT_SERVICES, declared_aws_providers, render_provider_override
 from batch_harness.terraform.runner import TerraformRunner, plugin_cache_env, plugin_cache_lock
 
@@ -128,6 +129,21 @@ def test_version_guard_refuses_another_moto(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv(compat.ALLOW_OTHER_MOTO_ENV, "1")
     with pytest.warns(RuntimeWarning, match="9.9.9"):
         compat.check_moto_version()
+
+
+def test_the_memoised_module_list_is_the_one_moto_lists_and_its_dispatcher_asks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from moto import backends
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    monkeypatch.setattr(backends, "list_of_moto_modules", backends.list_of_moto_modules)  # undone after
+    listed = tuple(backends.list_of_moto_modules())
+    server._memoise_module_list()
+    assert backends.list_of_moto_modules() == listed and "batch" in listed
+    # Canary: the dispatcher still looks the list up on the module at each request.
+    assert "backends.list_of_moto_modules()" in inspect.getsource(DomainDispatcherApplication.get_backend_for_host)
+    assert DomainDispatcherApplication(create_backend_app).get_backend_for_host("batch") == "batch"
 
 
 def test_every_patch_documents_the_aws_behaviour_it_restores() -> None:

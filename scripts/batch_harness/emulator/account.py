@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from . import factory
+from .factory import ForkedProcess
 from .provider import (
     OVERRIDE_FILE,
     PLAIN_FILE,
@@ -27,6 +29,8 @@ from .provider import (
     render_provider_override,
 )
 
+# Our own child, or one forked by this process's account factory (see factory.py).
+ServerProcess = subprocess.Popen[bytes] | ForkedProcess
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"  # moto's default account
 FAKE_ACCESS_KEY = "testing"
@@ -52,8 +56,9 @@ class EmulatorError(RuntimeError):
 class LocalAccount:
     """An ephemeral local AWS account: ``with LocalAccount.start() as account: ...``.
 
-    The server runs as its own process group (``python -m batch_harness.emulator.server``);
-    ``stop()`` sends SIGTERM, waits, then SIGKILLs the group. Started normally, the account is
+    The server runs as its own process group (``python -m batch_harness.emulator.server``, or
+    forked from a warm account factory once ``factory.enable()`` was called); ``stop()`` sends
+    SIGTERM, waits, then SIGKILLs the group. Started normally, the account is
     this process's: ``stop()`` is registered with atexit and the server exits by itself when this
     process disappears. Started ``detached`` (``up``), it outlives this process, writes its log to
     a state folder and is found again with ``LocalAccount.attach(account.record())``.
@@ -67,7 +72,7 @@ class LocalAccount:
         pid: int,
         port: int,
         *,
-        process: subprocess.Popen[bytes] | None = None,
+        process: ServerProcess | None = None,
         log_path: Path | None = None,
         scratch_dir: Path | None = None,
         owned: bool = True,
@@ -120,10 +125,7 @@ class LocalAccount:
             log_path = workdir / "server.log"
         ready_file = workdir / "emulator-ready.json"
         ready_file.unlink(missing_ok=True)
-        command = [
-            sys.executable,
-            "-m",
-            "batch_harness.emulator.server",
+        arguments = [
             "--host",
             "127.0.0.1",
             "--port",
@@ -134,14 +136,14 @@ class LocalAccount:
             str(ready_file),
         ]
         if detached_in is None:
-            command += ["--parent-pid", str(os.getpid())]
+            arguments += ["--parent-pid", str(os.getpid())]
         scratch = detached_in is None and log_dir is None
         if scratch:
-            command += ["--owned-dir", str(workdir)]  # a killed owner cannot remove it: the server does
+            arguments += ["--owned-dir", str(workdir)]  # a killed owner cannot remove it: the server does
         if emit_batch_events:
-            command.append("--emit-batch-events")
+            arguments.append("--emit-batch-events")
         if not prewarm:
-            command.append("--no-prewarm")
+            arguments.append("--no-prewarm")
         env = {key: value for key, value in os.environ.items() if not key.startswith("MOTO_")}
         for key in REAL_IDENTITY_VARIABLES:
             env.pop(key, None)
@@ -155,15 +157,19 @@ class LocalAccount:
         )
         if batch_fail_after is not None:
             env["MOTO_SIMPLE_BATCH_FAIL_AFTER"] = str(batch_fail_after)
-        with log_path.open("ab") as log:
-            process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                start_new_session=True,  # own process group: stop() signals the whole group
-            )
+        process: ServerProcess | None = None
+        if detached_in is None and factory.enabled():
+            process = factory.spawn_server(arguments, env, log_path)
+        if process is None:
+            with log_path.open("ab") as log:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "batch_harness.emulator.server", *arguments],
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    start_new_session=True,  # own process group: stop() signals the whole group
+                )
         try:
             port_found = _wait_ready(process, ready_file, log_path, startup_timeout)
             ready_file.unlink(missing_ok=True)
@@ -387,7 +393,7 @@ class LocalAccount:
         self._control("DELETE", "event-deliveries")
 
 
-def _wait_ready(process: subprocess.Popen[bytes], ready_file: Path, log_path: Path, timeout: float) -> int:
+def _wait_ready(process: ServerProcess, ready_file: Path, log_path: Path, timeout: float) -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if ready_file.exists():
@@ -396,11 +402,14 @@ def _wait_ready(process: subprocess.Popen[bytes], ready_file: Path, log_path: Pa
             break
         time.sleep(0.05)
     tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
-    state = f"exited with {process.returncode}" if process.poll() is not None else f"not ready after {timeout}s"
+    if process.poll() is None:
+        state = f"not ready after {timeout}s"
+    else:
+        state = "exited" if process.returncode is None else f"exited with {process.returncode}"
     raise EmulatorError(f"the emulator server {state}. Its log:\n{tail}")
 
 
-def _kill_group(process: subprocess.Popen[bytes], grace: float) -> None:
+def _kill_group(process: ServerProcess, grace: float) -> None:
     """SIGTERM the group, wait up to ``grace`` s, SIGKILL what is left (moto may linger)."""
     pgid = process.pid  # start_new_session: the server leads its own group
     if process.poll() is None:

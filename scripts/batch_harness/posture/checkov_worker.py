@@ -30,6 +30,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from batch_harness.posture import checkov_speed
 from batch_harness.terraform.addresses import module_resources, resource_type
 
 OFFLINE_ENV = {
@@ -138,6 +139,7 @@ def _record(record: Any, result: str, block_type: str) -> dict[str, Any]:
 
 def run(spec: dict[str, Any]) -> dict[str, Any]:
     os.environ.update(OFFLINE_ENV)
+    checkov_speed.apply()
     for key in ("BC_API_KEY", "PRISMA_API_URL", "BC_SKIP_MAPPING"):
         os.environ.pop(key, None)
 
@@ -244,6 +246,8 @@ def _preload() -> None:
     import checkov.main
     import checkov.terraform.plan_runner
     import checkov.terraform.runner  # noqa: F401
+
+    checkov_speed.apply()
 
 
 def _scan_in_child(spec_file: str, out_file: str) -> int:
